@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, aiops.openai contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The base every module of the collection builds on.
+
+``OpenAIModule`` owns the ``AnsibleModule``, the connection options, the API client and the
+shape of results and failures; a module subclass only says what its options mean.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.aiops.openai.plugins.module_utils._client import (
+    APIError,
+    Client,
+    DEFAULT_BASE_URL,
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+)
+from ansible_collections.aiops.openai.plugins.module_utils._redact import Redactor
+
+MAX_RETRIES_LIMIT = 10
+
+
+def api_argument_spec():
+    """The connection options every module takes (documented in the ``aiops.openai.api`` fragment)."""
+    return dict(
+        api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["OPENAI_API_KEY"])),
+        base_url=dict(type="str", default=DEFAULT_BASE_URL, fallback=(env_fallback, ["OPENAI_BASE_URL"])),
+        organization=dict(type="str", fallback=(env_fallback, ["OPENAI_ORG_ID"])),
+        project=dict(type="str", fallback=(env_fallback, ["OPENAI_PROJECT_ID"])),
+        api_version=dict(type="str", fallback=(env_fallback, ["OPENAI_API_VERSION"])),
+        request_timeout=dict(type="float", default=60.0),
+        max_retries=dict(type="int", default=3),
+        validate_certs=dict(type="bool", default=True),
+    )
+
+
+class ValidationError(Exception):
+    """Bad input, found before any request is sent."""
+
+
+class OpenAIModule:
+    """Base class of the collection's modules.
+
+    Subclasses set ``argument_spec`` (their own options) and ``module_options`` (keyword
+    arguments of ``AnsibleModule`` such as ``mutually_exclusive``), implement ``validate()``
+    (raise ``ValidationError``; no HTTP) and ``execute()`` (set ``self.result``).
+    """
+
+    argument_spec = {}
+    module_options = {}
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.result = {"changed": False}
+        self._client = None
+        self.redactor = Redactor([self.params.get("api_key")])
+        password = urlsplit(self.params.get("base_url") or "").password
+        if password:
+            # The password in a URL is as secret as the key: mask it in every output.
+            module.no_log_values.add(password)
+            self.redactor.add(password)
+
+    # -- entry point ----------------------------------------------------------------------
+
+    @classmethod
+    def main(cls):
+        """Build the module, validate, execute, and exit or fail."""
+        spec = api_argument_spec()
+        spec.update(cls.argument_spec)
+        module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **cls.module_options)
+        instance = cls(module)
+        try:
+            if not HAS_REQUESTS:
+                module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+            instance.validate_connection()
+            instance.validate()
+            instance.execute()
+        except ValidationError as exc:
+            instance.fail(str(exc))
+        except APIError as exc:
+            instance.fail_api(exc)
+        finally:
+            instance.close()
+        instance.exit()
+
+    # -- for subclasses -------------------------------------------------------------------
+
+    def validate(self):
+        """Check the module's own options; raise ``ValidationError``. No HTTP here."""
+
+    def execute(self):
+        """Do the work and fill ``self.result``."""
+        raise NotImplementedError
+
+    @property
+    def client(self):
+        """The module run's API client, created on first use."""
+        if self._client is None:
+            p = self.params
+            self._client = Client(
+                api_key=p["api_key"], base_url=p["base_url"], organization=p.get("organization"),
+                project=p.get("project"), api_version=p.get("api_version"),
+                request_timeout=p["request_timeout"], max_retries=p["max_retries"],
+                validate_certs=p["validate_certs"])
+        return self._client
+
+    def deadline(self, seconds):
+        """A monotonic instant ``seconds`` from now (None stays None: no limit)."""
+        return None if seconds is None else time.monotonic() + seconds
+
+    def set_diff(self, before, after):
+        """Record a ``--diff`` of two definitions."""
+        if self.module._diff:
+            self.result["diff"] = {"before": before or {}, "after": after or {}}
+
+    def fail(self, msg, error=None, **extra):
+        """Fail the task with a redacted ``msg`` and optional structured ``error``."""
+        result = dict(self.result)
+        result.update(extra)
+        result = self.redactor.data(result)
+        if error is not None:
+            result["error"] = self.redactor.data(error)
+        result.pop("failed", None)
+        self.close()
+        self.module.fail_json(msg=self.redactor.text(msg), **result)
+
+    def fail_api(self, exc, msg=None, **extra):
+        """Fail the task from an ``APIError``, keeping its status, type, code and request id."""
+        self.fail(msg or exc.message, error=exc.to_dict(), **extra)
+
+    def exit(self):
+        self.module.exit_json(**self.result)
+
+    def close(self):
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- connection options ---------------------------------------------------------------
+
+    def validate_connection(self):
+        p = self.params
+        if not p.get("api_key"):
+            raise ValidationError("api_key: no API key given; set the option or the OPENAI_API_KEY environment variable")
+        url = urlsplit(p.get("base_url") or "")
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValidationError("base_url: must be an http:// or https:// URL with a host name, got {0!r}".format(
+                self.redactor.text(p.get("base_url"))))
+        if p["request_timeout"] <= 0:
+            raise ValidationError("request_timeout: must be greater than 0 seconds, got {0}".format(p["request_timeout"]))
+        if not 0 <= p["max_retries"] <= MAX_RETRIES_LIMIT:
+            raise ValidationError("max_retries: must be between 0 and {0}, got {1}".format(MAX_RETRIES_LIMIT, p["max_retries"]))

@@ -1,0 +1,868 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, aiops.openai contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: run
+short_description: Run an OpenAI assistant on a thread and wait for the answer
+version_added: 0.1.0
+description:
+  - Creates a run of an assistant on a thread of the OpenAI Assistants API v2, waits for it
+    within O(completion_window), and returns the run, its steps, the messages it added and their text.
+  - The Ansible counterpart of the Terraform C(openai_run) resource. It takes the same arguments
+    (O(thread_id), O(assistant_id), O(model), O(instructions), O(tools), O(metadata),
+    O(temperature), O(max_tokens), O(top_p), O(stream_for_tool), O(completion_window), O(timeouts)),
+    the rest of the API's create-run options, and returns every attribute the resource exports.
+  - B(Idempotent.) A run created by this module carries one metadata key, C(aiops_openai_run), whose
+    value is a digest of the run's defining options and of the newest user message on the thread
+    (or of O(idempotency_key)). With O(state=present), the newest run with the same digest is
+    reused (C(changed=false)) while it is active or completed; one that ended C(failed),
+    C(cancelled), C(expired) or C(incomplete) is replaced by a new run. So running a playbook again
+    does not run the model again, and adding a user message to the thread does.
+  - B(Nothing is lost.) A create request whose response is lost (dropped connection, timeout,
+    gateway error) is never sent again blindly; the module looks for the run it may have created first.
+    When O(completion_window) runs out, the task fails naming the run; running the task again
+    waits for that same run instead of starting a second one.
+  - With O(run_id) the module works on an existing run instead (the Terraform import,
+    C(thread_id:run_id)). It reads it, waits for it, submits O(tool_outputs) to it or cancels it.
+author:
+  - aiops.openai contributors
+extends_documentation_fragment:
+  - aiops.openai.api
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads the thread and its runs, predicts C(changed), and sends no POST.
+  diff_mode:
+    support: full
+    details: Shows the definition of the existing matching run (if any) and of the run the task wants.
+  platform:
+    platforms: all
+options:
+  state:
+    description:
+      - V(present) makes sure a run of this definition exists for the newest user input on the thread
+        (creating it if needed), waits for it if O(completion_window) is set, and submits O(tool_outputs).
+      - V(absent) cancels the matching (or adopted, O(run_id)) run if it is still active and waits up to
+        O(timeouts.delete) for it to settle. A run that already ended is left alone (C(changed=false)).
+        Runs cannot be deleted in the Assistants API; cancelling is the nearest thing.
+    type: str
+    choices: [present, absent]
+    default: present
+  thread_id:
+    description:
+      - The ID of the thread to run the assistant on.
+      - Required unless O(run_id) is given in the form C(thread_id:run_id).
+    type: str
+  assistant_id:
+    description:
+      - The ID of the assistant to run. Required unless O(run_id) is given.
+    type: str
+  run_id:
+    description:
+      - Work on this existing run instead of finding or creating one.
+      - Either a plain run ID together with O(thread_id), or the Terraform import format C(thread_id:run_id).
+      - Cannot be combined with the options that define a new run (O(assistant_id), O(model), O(tools), ...).
+    type: str
+  model:
+    description: The model to use for the run instead of the assistant's.
+    type: str
+  instructions:
+    description: Instructions that replace the assistant's instructions for this run.
+    type: str
+  additional_instructions:
+    description: Instructions appended to the assistant's instructions for this run.
+    type: str
+  additional_messages:
+    description:
+      - Messages added to the thread just before the run starts.
+      - The module marks them with its metadata key, so they do not count as new user input when the task runs again.
+    type: list
+    elements: dict
+    suboptions:
+      role:
+        description: Who wrote the message.
+        type: str
+        choices: [user, assistant]
+        default: user
+      content:
+        description: The text of the message, or a list of content parts as the API accepts them.
+        type: raw
+        required: true
+      attachments:
+        description: Files attached to the message, as the API accepts them (C(file_id) and C(tools)).
+        type: list
+        elements: dict
+      metadata:
+        description: Metadata of the message (at most 15 keys here; one is reserved for the module's marker).
+        type: dict
+  tools:
+    description:
+      - Tools the assistant may use in this run, replacing the assistant's tools.
+    type: list
+    elements: dict
+    suboptions:
+      type:
+        description:
+          - The kind of tool.
+          - V(retrieval) is the Assistants v1 name of V(file_search); it is accepted, sent as V(file_search), and warned about.
+        type: str
+        required: true
+        choices: [code_interpreter, file_search, function, retrieval]
+      function:
+        description: The function the model may call. Required exactly when O(tools[].type=function).
+        type: dict
+        suboptions:
+          name:
+            description: The function's name, 1 to 64 characters of C(a-z), C(A-Z), C(0-9), C(_) and C(-).
+            type: str
+            required: true
+          description:
+            description: What the function does, used by the model to decide when to call it.
+            type: str
+          parameters:
+            description:
+              - The function's parameters as a JSON Schema object.
+              - A dict, or a string holding JSON (what C(jsonencode) gives in Terraform).
+            type: raw
+          strict:
+            description: Whether the model must follow the schema exactly (Structured Outputs).
+            type: bool
+      file_search:
+        description: Overrides for the V(file_search) tool.
+        type: dict
+        suboptions:
+          max_num_results:
+            description: Maximum number of results, 1 to 50.
+            type: int
+          ranking_options:
+            description: Ranking options as the API accepts them (C(ranker), C(score_threshold)).
+            type: dict
+  metadata:
+    description:
+      - Key-value pairs attached to the run. At most 15 keys (the API allows 16; the module's marker
+        C(aiops_openai_run) takes one), keys up to 64 and values up to 512 characters.
+      - Values that are not strings are sent as JSON text.
+    type: dict
+  temperature:
+    description: Sampling temperature between V(0) and V(2).
+    type: float
+  top_p:
+    description: Nucleus sampling probability mass between V(0) and V(1).
+    type: float
+  max_tokens:
+    description:
+      - The maximum number of completion tokens the run may use (the Terraform resource's name).
+      - Sent as the API's C(max_completion_tokens); at least V(256).
+    type: int
+  max_prompt_tokens:
+    description: The maximum number of prompt tokens the run may use; at least V(256).
+    type: int
+  truncation_strategy:
+    description: How the thread is truncated before the run.
+    type: dict
+    suboptions:
+      type:
+        description: V(auto) or V(last_messages).
+        type: str
+        required: true
+        choices: [auto, last_messages]
+      last_messages:
+        description: How many recent messages to keep, with O(truncation_strategy.type=last_messages).
+        type: int
+  tool_choice:
+    description:
+      - >-
+        Which tool the model must call, V(none), V(auto), V(required), or a dict such as
+        C({"type": "function", "function": {"name": "my_function"}}).
+    type: raw
+  parallel_tool_calls:
+    description: Whether the model may call several functions at once.
+    type: bool
+  response_format:
+    description:
+      - >-
+        The format of the answer, V(auto) or a dict such as C({"type": "json_object"}) or
+        C({"type": "json_schema", "json_schema": {...}}).
+    type: raw
+  reasoning_effort:
+    description: Reasoning effort for reasoning models.
+    type: str
+    choices: [none, minimal, low, medium, high, xhigh, max]
+  stream_for_tool:
+    description:
+      - Accepted for compatibility with the Terraform resource, where it asks to stream tool outputs.
+      - The Assistants API v2 has no per-tool streaming; a stream belongs to a request. This module
+        already streams the run's events whenever it waits (O(wait_strategy=stream)), including after
+        submitting O(tool_outputs), so this option changes nothing.
+    type: bool
+    default: false
+  completion_window:
+    description:
+      - Seconds to wait for the run to finish (a terminal status or C(requires_action)).
+      - Without it the run is created (or found) and returned at once, as in the Terraform resource.
+      - The wait also stops at O(timeouts.create) (a new run) or O(timeouts.read) (an existing run).
+      - When it runs out the task fails with the run's ID and last status; running the task again
+        picks the same run up.
+    type: float
+  wait_strategy:
+    description:
+      - How to wait. V(stream) follows the server-sent events of the create request (one request,
+        the answer arrives as soon as the server has it) and polls if the stream breaks;
+        V(poll) polls the run, at the interval the server asks for in C(openai-poll-after-ms).
+    type: str
+    choices: [stream, poll]
+    default: stream
+  timeouts:
+    description: Limits in seconds, as in the Terraform resource.
+    type: dict
+    default: {}
+    suboptions:
+      create:
+        description: Limit for creating a run (or submitting tool outputs) and waiting for it.
+        type: float
+        default: 600
+      read:
+        description: Limit for reading and waiting for an existing run.
+        type: float
+        default: 300
+      delete:
+        description: Limit for cancelling a run and waiting until it is cancelled.
+        type: float
+        default: 300
+  tool_outputs:
+    description:
+      - Outputs for the tool calls of a run in C(requires_action), submitted to the matching run
+        (same options as the task that created it) or to O(run_id).
+      - They must answer exactly the tool calls the run asks for (returned as RV(tool_calls)).
+      - A run that has already moved on is left alone (C(changed=false)), so the task is idempotent.
+    type: list
+    elements: dict
+    suboptions:
+      tool_call_id:
+        description: The ID of the tool call, from RV(tool_calls).
+        type: str
+        required: true
+      output:
+        description: The output of the call, as text.
+        type: str
+        required: true
+  idempotency_key:
+    description:
+      - Identify the run by this key instead of by the newest user message on the thread.
+      - The same key and definition always mean the same run, even after new messages; use a new key
+        to ask again.
+    type: str
+notes:
+  - The Assistants API v2 run object has no C(file_ids) (v1 had). The module returns RV(run.file_ids) as
+    the IDs of the files attached to or produced by the run's messages (attachments, image files,
+    file citations and file paths), the nearest v2 equivalent.
+  - A thread can have one active run at a time. If another active run (not made by this task) is on
+    the thread, the task fails and names it.
+  - With O(completion_window) and O(wait_strategy=stream), creating and waiting for a run takes three
+    requests; running the unchanged task again takes three too.
+seealso:
+  - module: aiops.openai.run_info
+  - module: aiops.openai.thread
+  - module: aiops.openai.message
+  - module: aiops.openai.assistant
+"""
+
+EXAMPLES = r"""
+# The Terraform resource's first example.
+- name: Run the assistant with overrides
+  aiops.openai.run:
+    thread_id: "{{ thread.thread.id }}"
+    assistant_id: "{{ assistant.assistant.id }}"
+    model: gpt-4o
+    instructions: You are a helpful terraform expert focusing on AWS resources
+    tools:
+      - type: code_interpreter
+      - type: file_search
+      - type: function
+        function:
+          name: get_resource_documentation
+          description: Get documentation for an AWS resource
+          parameters:
+            type: object
+            properties:
+              resource:
+                type: string
+                description: The AWS resource type
+            required: [resource]
+    metadata:
+      purpose: infrastructure-planning
+      priority: high
+    temperature: 0.7
+    max_tokens: 2048
+    top_p: 0.95
+
+# The Terraform resource's second example: wait up to 60 seconds.
+- name: Run and wait for the answer
+  aiops.openai.run:
+    thread_id: "{{ thread.thread.id }}"
+    assistant_id: "{{ assistant.assistant.id }}"
+    completion_window: 60
+  register: answer
+
+- name: Show the answer
+  ansible.builtin.debug:
+    msg: "{{ answer.output_text }}"
+
+# A function call: the run stops in requires_action, the playbook computes the outputs,
+# the same task with tool_outputs submits them and waits for the answer.
+- name: Ask a question that needs a tool
+  aiops.openai.run:
+    thread_id: "{{ thread_id }}"
+    assistant_id: "{{ assistant_id }}"
+    completion_window: 120
+  register: asked
+
+- name: Compute one output per tool call
+  ansible.builtin.set_fact:
+    weather_outputs: >-
+      {{ weather_outputs | default([]) + [{'tool_call_id': item.id,
+         'output': 'Sunny in ' ~ (item.function.arguments | from_json).city}] }}
+  loop: "{{ asked.tool_calls }}"
+
+- name: Submit the outputs and wait for the answer
+  aiops.openai.run:
+    thread_id: "{{ thread_id }}"
+    assistant_id: "{{ assistant_id }}"
+    completion_window: 120
+    tool_outputs: "{{ weather_outputs }}"
+  when: asked.tool_calls | length > 0
+
+# Simpler when there is one known tool call.
+- name: Submit one tool output
+  aiops.openai.run:
+    run_id: "{{ asked.run.thread_id }}:{{ asked.run.id }}"
+    completion_window: 120
+    tool_outputs:
+      - tool_call_id: "{{ asked.tool_calls[0].id }}"
+        output: "21 degrees and sunny"
+  when: asked.run.status == 'requires_action'
+
+# The Terraform import format: adopt an existing run and wait for it.
+- name: Wait for a run started elsewhere
+  aiops.openai.run:
+    run_id: thread_abc123:run_xyz789
+    completion_window: 300
+
+- name: Cancel it
+  aiops.openai.run:
+    run_id: thread_abc123:run_xyz789
+    state: absent
+"""
+
+RETURN = r"""
+run:
+  description:
+    - The run as the API returns it, with the Terraform resource's attributes.
+    - Empty in check mode when the run would be created.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: The run's ID.
+      type: str
+      sample: run_abc123
+    object:
+      description: Always C(thread.run).
+      type: str
+      sample: thread.run
+    thread_id:
+      description: The thread the run belongs to.
+      type: str
+      sample: thread_abc123
+    assistant_id:
+      description: The assistant that ran.
+      type: str
+      sample: asst_abc123
+    status:
+      description: C(queued), C(in_progress), C(requires_action), C(cancelling), C(cancelled), C(failed), C(completed), C(incomplete) or C(expired).
+      type: str
+      sample: completed
+    created_at:
+      description: Unix time the run was created.
+      type: int
+      sample: 1767225600
+    started_at:
+      description: Unix time the run started, or null.
+      type: int
+      sample: 1767225601
+    completed_at:
+      description: Unix time the run completed, or null.
+      type: int
+      sample: 1767225603
+    file_ids:
+      description: IDs of the files attached to or produced by the run's messages (see the notes).
+      type: list
+      elements: str
+      sample: []
+    usage:
+      description: Token usage (C(prompt_tokens), C(completion_tokens), C(total_tokens)), null until the run ends.
+      type: dict
+      sample: {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}
+    steps:
+      description: The run's steps (C(message_creation) and C(tool_calls)), oldest first.
+      type: list
+      elements: dict
+    required_action:
+      description: In C(requires_action), the tool calls to answer.
+      type: dict
+    last_error:
+      description: Why the run failed, or null.
+      type: dict
+    incomplete_details:
+      description: Why the run is incomplete, or null.
+      type: dict
+    metadata:
+      description: The run's metadata, including the module's C(aiops_openai_run) marker.
+      type: dict
+messages:
+  description: The messages the run added to the thread, oldest first.
+  returned: success
+  type: list
+  elements: dict
+output_text:
+  description: The text of the assistant messages the run added, joined by blank lines.
+  returned: success
+  type: str
+  sample: The answer is 42.
+tool_calls:
+  description: In C(requires_action), the tool calls to answer with O(tool_outputs); else empty.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"id": "call_abc", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}]
+waited:
+  description: Seconds spent waiting for the run.
+  returned: success
+  type: float
+  sample: 2.3
+"""
+
+import time
+
+from ansible.module_utils.six import string_types
+
+from ansible_collections.aiops.openai.plugins.module_utils._client import APIError, ResponseLostError
+from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._runs import (
+    RUN_MARKER,
+    ThreadView,
+    cancel_run,
+    create_run,
+    find_run,
+    get_run,
+    list_run_messages,
+    list_steps,
+    marker_value,
+    outputs,
+    parse_run_reference,
+    required_tool_calls,
+    submit_tool_outputs,
+)
+from ansible_collections.aiops.openai.plugins.module_utils._specs import (
+    REASONING_EFFORTS,
+    check_id,
+    check_range,
+    drop_none,
+    normalize_metadata,
+    normalize_tools,
+    tools_argument_spec,
+)
+from ansible_collections.aiops.openai.plugins.module_utils._waiter import (
+    ACTIVE_STATUSES,
+    STOP_STATUSES,
+    TERMINAL_STATUSES,
+    RunProgress,
+    RunWaitTimeout,
+    wait_for_run,
+)
+
+# A run that ended this way does not answer its input: present replaces it.
+FAILED_STATUSES = ("failed", "cancelled", "expired", "incomplete")
+# Options that define a new run; they make no sense with run_id.
+DEFINING_OPTIONS = (
+    "assistant_id", "model", "instructions", "additional_instructions", "additional_messages", "tools",
+    "metadata", "temperature", "top_p", "max_tokens", "max_prompt_tokens", "truncation_strategy",
+    "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort", "idempotency_key",
+)
+
+
+class RunModule(OpenAIModule):
+
+    argument_spec = dict(
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        thread_id=dict(type="str"),
+        assistant_id=dict(type="str"),
+        run_id=dict(type="str"),
+        model=dict(type="str"),
+        instructions=dict(type="str"),
+        additional_instructions=dict(type="str"),
+        additional_messages=dict(type="list", elements="dict", options=dict(
+            role=dict(type="str", choices=["user", "assistant"], default="user"),
+            content=dict(type="raw", required=True),
+            attachments=dict(type="list", elements="dict"),
+            metadata=dict(type="dict"),
+        )),
+        tools=tools_argument_spec(),
+        metadata=dict(type="dict"),
+        temperature=dict(type="float"),
+        top_p=dict(type="float"),
+        max_tokens=dict(type="int"),
+        max_prompt_tokens=dict(type="int", no_log=False),
+        truncation_strategy=dict(type="dict", options=dict(
+            type=dict(type="str", required=True, choices=["auto", "last_messages"]),
+            last_messages=dict(type="int"),
+        )),
+        tool_choice=dict(type="raw"),
+        parallel_tool_calls=dict(type="bool"),
+        response_format=dict(type="raw"),
+        reasoning_effort=dict(type="str", choices=REASONING_EFFORTS),
+        stream_for_tool=dict(type="bool", default=False),
+        completion_window=dict(type="float"),
+        wait_strategy=dict(type="str", choices=["stream", "poll"], default="stream"),
+        timeouts=dict(type="dict", default={}, apply_defaults=True, options=dict(
+            create=dict(type="float", default=600),
+            read=dict(type="float", default=300),
+            delete=dict(type="float", default=300),
+        )),
+        tool_outputs=dict(type="list", elements="dict", options=dict(
+            tool_call_id=dict(type="str", required=True),
+            output=dict(type="str", required=True),
+        )),
+        idempotency_key=dict(type="str", no_log=False),
+    )
+
+    # -- validation (no HTTP) -------------------------------------------------------------
+
+    def validate(self):
+        p = self.params
+        self.thread_id = check_id(p["thread_id"], "thread_id")
+        self.run_id = None
+        if p["run_id"] is not None:
+            self.thread_id, self.run_id = parse_run_reference(p["run_id"], self.thread_id)
+            given = [name for name in DEFINING_OPTIONS if p.get(name) is not None]
+            if given:
+                raise ValidationError("run_id: adopts an existing run, so these options that define a new run cannot be used with it: {0}".format(
+                    ", ".join(given)))
+        elif not self.thread_id or not p["assistant_id"]:
+            missing = [name for name in ("thread_id", "assistant_id") if not p.get(name)]
+            raise ValidationError("{0}: required to find or create the run (or give run_id to work on an existing run)".format(
+                " and ".join(missing)))
+        check_id(p["assistant_id"], "assistant_id")
+        if p["state"] == "absent" and p["tool_outputs"]:
+            raise ValidationError("tool_outputs: only used with state=present")
+        for name in ("completion_window",):
+            if p[name] is not None and p[name] <= 0:
+                raise ValidationError("{0}: must be a positive number of seconds, got {1}".format(name, p[name]))
+        for name, value in p["timeouts"].items():
+            if value is None or value <= 0:
+                raise ValidationError("timeouts.{0}: must be a positive number of seconds, got {1}".format(name, value))
+        check_range(p, "temperature", 0, 2)
+        check_range(p, "top_p", 0, 1)
+        check_range(p, "max_tokens", 256)
+        check_range(p, "max_prompt_tokens", 256)
+        if p["idempotency_key"] is not None and not p["idempotency_key"].strip():
+            raise ValidationError("idempotency_key: must not be empty")
+        for index, output in enumerate(p["tool_outputs"] or []):
+            check_id(output["tool_call_id"], "tool_outputs[{0}].tool_call_id".format(index))
+        ids = [o["tool_call_id"] for o in p["tool_outputs"] or []]
+        if len(set(ids)) != len(ids):
+            raise ValidationError("tool_outputs: each tool_call_id may appear once, got {0}".format(", ".join(ids)))
+        if p["tool_outputs"] is not None and not p["tool_outputs"]:
+            raise ValidationError("tool_outputs: must list at least one output when given")
+        self.definition = self._definition()
+
+    def _definition(self):
+        p = self.params
+        if self.run_id:
+            return None
+        tools = normalize_tools(p["tools"], self.module.warn)
+        truncation = p["truncation_strategy"]
+        if truncation:
+            if truncation.get("last_messages") is not None and truncation["type"] != "last_messages":
+                raise ValidationError("truncation_strategy.last_messages: only used with type=last_messages")
+            if truncation["type"] == "last_messages" and (truncation.get("last_messages") or 0) < 1:
+                raise ValidationError("truncation_strategy.last_messages: must be at least 1 with type=last_messages")
+            truncation = drop_none(truncation)
+        messages = None
+        if p["additional_messages"] is not None:
+            messages = []
+            for index, message in enumerate(p["additional_messages"]):
+                where = "additional_messages[{0}]".format(index)
+                if not isinstance(message["content"], (string_types, list)) or not message["content"]:
+                    raise ValidationError("{0}.content: must be a non-empty string or list of content parts".format(where))
+                item = drop_none(message)
+                if "metadata" in item:
+                    item["metadata"] = normalize_metadata(item["metadata"], reserved=(RUN_MARKER,), room=1, option=where + ".metadata")
+                messages.append(item)
+        return drop_none(dict(
+            assistant_id=p["assistant_id"],
+            model=p["model"],
+            instructions=p["instructions"],
+            additional_instructions=p["additional_instructions"],
+            additional_messages=messages,
+            tools=tools,
+            metadata=normalize_metadata(p["metadata"], reserved=(RUN_MARKER,), room=1),
+            temperature=p["temperature"],
+            top_p=p["top_p"],
+            max_completion_tokens=p["max_tokens"],
+            max_prompt_tokens=p["max_prompt_tokens"],
+            truncation_strategy=truncation,
+            tool_choice=self._tool_choice(tools),
+            parallel_tool_calls=p["parallel_tool_calls"],
+            response_format=self._response_format(),
+            reasoning_effort=p["reasoning_effort"],
+        ))
+
+    def _tool_choice(self, tools):
+        choice = self.params["tool_choice"]
+        if choice is None or choice in ("none", "auto", "required"):
+            return choice
+        if not isinstance(choice, dict) or choice.get("type") not in ("function", "code_interpreter", "file_search"):
+            raise ValidationError("tool_choice: must be none, auto, required, or a dict with type function, code_interpreter or file_search")
+        if choice["type"] == "function":
+            name = (choice.get("function") or {}).get("name")
+            if not name:
+                raise ValidationError("tool_choice.function.name: required when tool_choice.type is function")
+            if tools is not None and name not in [t["function"]["name"] for t in tools if t["type"] == "function"]:
+                raise ValidationError("tool_choice.function.name: {0!r} is not one of the functions in tools".format(name))
+        return choice
+
+    def _response_format(self):
+        value = self.params["response_format"]
+        if value is None or value == "auto":
+            return value
+        if not isinstance(value, dict) or value.get("type") not in ("text", "json_object", "json_schema"):
+            raise ValidationError("response_format: must be auto or a dict with type text, json_object or json_schema")
+        if value["type"] == "json_schema" and not isinstance(value.get("json_schema"), dict):
+            raise ValidationError("response_format.json_schema: required (a dict with name and schema) when type is json_schema")
+        return value
+
+    # -- execution ------------------------------------------------------------------------
+
+    def execute(self):
+        self.started = time.monotonic()
+        self.result.update(run={}, messages=[], output_text="", tool_calls=[], waited=0.0)
+        if self.run_id:
+            self.adopt()
+        elif self.params["state"] == "present":
+            self.present()
+        else:
+            self.absent()
+
+    def _window(self, limit):
+        """The wait deadline: the smaller of completion_window and the given timeout."""
+        window = self.params["completion_window"]
+        return None if window is None else self.deadline(min(window, limit))
+
+    def _marker(self, view):
+        key = self.params["idempotency_key"]
+        return marker_value(self.definition, {"key": key} if key is not None else {"message": view.anchor})
+
+    def _body(self, marker):
+        body = dict(self.definition)
+        body["metadata"] = dict(self.definition.get("metadata") or {}, **{RUN_MARKER: marker})
+        if "additional_messages" in body:
+            body["additional_messages"] = [
+                dict(m, metadata=dict(m.get("metadata") or {}, **{RUN_MARKER: marker})) for m in body["additional_messages"]]
+        return body
+
+    def present(self):
+        timeouts = self.params["timeouts"]
+        view = ThreadView(self.client, self.thread_id, deadline=self.deadline(timeouts["read"]))
+        marker = self._marker(view)
+        ours, active = find_run(self.client, self.thread_id, marker, deadline=self.deadline(timeouts["read"]))
+        wanted = dict(self.definition, thread_id=self.thread_id)
+        if ours is not None and ours["status"] not in FAILED_STATUSES:
+            self.set_diff(dict(wanted, id=ours["id"]), dict(wanted, id=ours["id"]))
+            if self.params["tool_outputs"] is not None:
+                return self.resume(ours, messages=view.messages_of(ours["id"]))
+            return self.follow(ours, self._window(timeouts["read"]), messages=view.messages_of(ours["id"]))
+        if self.params["tool_outputs"] is not None:
+            raise ValidationError(
+                "tool_outputs: no run of this definition is waiting for them on thread {0}{1}; run the task without "
+                "tool_outputs first, or give run_id".format(
+                    self.thread_id, " (the last one ended {0})".format(ours["status"]) if ours else ""))
+        if active is not None:
+            raise ValidationError(
+                "thread {0} already has an active run {1} ({2}) that this task did not start, and the API allows one "
+                "active run per thread; wait for it (aiops.openai.run_info with completion_window) or cancel it "
+                "(aiops.openai.run with run_id={0}:{1} and state=absent)".format(self.thread_id, active["id"], active["status"]))
+        self.set_diff({"id": ours["id"], "status": ours["status"]} if ours else {}, wanted)
+        self.result["changed"] = True
+        if self.module.check_mode:
+            return
+        self.create(marker, replaced=ours)
+
+    def create(self, marker, replaced):
+        """Create the run, resolving a lost response by looking for it before sending again."""
+        timeouts = self.params["timeouts"]
+        wait = self.params["completion_window"] is not None
+        deadline = self._window(timeouts["create"]) if wait else self.deadline(timeouts["create"])
+        stream = wait and self.params["wait_strategy"] == "stream"
+        body = self._body(marker)
+        lost = None
+        for _attempt in range(self.params["max_retries"] + 1):
+            try:
+                progress = self._create_once(body, wait, stream, deadline)
+            except ResponseLostError as exc:
+                lost = exc
+                found, _active = find_run(self.client, self.thread_id, marker, deadline=deadline)
+                if found is not None and (replaced is None or found["id"] != replaced["id"]):
+                    return self.follow(found, deadline if wait else None)
+                continue
+            except RunWaitTimeout as exc:
+                return self.timed_out(exc)
+            return self.finish(progress, waited=wait)
+        raise lost
+
+    def _create_once(self, body, wait, stream, deadline):
+        if stream:
+            try:
+                return create_run(self.client, self.thread_id, body, wait=True, deadline=deadline)
+            except APIError as exc:
+                if exc.status != 400 or (exc.param != "stream" and "stream" not in (exc.message or "").lower()):
+                    raise
+                self.module.warn("the server does not stream runs; polling instead")
+        progress = create_run(self.client, self.thread_id, body, wait=False, deadline=deadline)
+        if wait:
+            progress = wait_for_run(self.client, self.thread_id, progress.run["id"], deadline=deadline, progress=progress)
+        return progress
+
+    def follow(self, run, deadline, messages=None):
+        """Wait for an existing run (when there is a deadline) and report it."""
+        progress = RunProgress(run)
+        if deadline is not None and run["status"] not in STOP_STATUSES:
+            try:
+                progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline, progress=progress)
+            except RunWaitTimeout as exc:
+                return self.timed_out(exc)
+            messages = None
+        elif run["status"] in ACTIVE_STATUSES:
+            messages = None
+        self.finish(progress, waited=deadline is not None, messages=messages)
+
+    def resume(self, run, messages=None):
+        """Submit tool_outputs to a run waiting for them, then wait; a run that moved on is reported."""
+        timeouts = self.params["timeouts"]
+        wait = self.params["completion_window"] is not None
+        deadline = self._window(timeouts["create"]) if wait else self.deadline(timeouts["create"])
+        if run["status"] in ("queued", "in_progress") and wait:
+            try:
+                run = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline).run
+            except RunWaitTimeout as exc:
+                return self.timed_out(exc)
+        if run["status"] != "requires_action":
+            return self.follow(run, None, messages=messages)
+        outputs_given = self.params["tool_outputs"]
+        expected = sorted(call["id"] for call in required_tool_calls(run))
+        given = sorted(o["tool_call_id"] for o in outputs_given)
+        if expected != given:
+            raise ValidationError("tool_outputs: run {0} waits for outputs for tool calls {1}, got {2}".format(
+                run["id"], ", ".join(expected), ", ".join(given)))
+        self.result["changed"] = True
+        if self.module.check_mode:
+            return self.finish(RunProgress(run), waited=False)
+        stream = self.params["wait_strategy"] == "stream"
+        try:
+            try:
+                progress = submit_tool_outputs(self.client, run, outputs_given, wait=wait, stream=stream, deadline=deadline)
+            except ResponseLostError:
+                # Did the server take the outputs? A run still asking for the same calls did not.
+                latest = get_run(self.client, run["thread_id"], run["id"], deadline=deadline)
+                if latest["status"] == "requires_action" and required_tool_calls(latest) == required_tool_calls(run):
+                    progress = submit_tool_outputs(self.client, latest, outputs_given, wait=wait, stream=False, deadline=deadline)
+                elif wait:
+                    progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline, progress=RunProgress(latest))
+                else:
+                    progress = RunProgress(latest)
+        except RunWaitTimeout as exc:
+            return self.timed_out(exc)
+        # A stream shows only this leg of the run: read all its steps and messages.
+        self.finish(RunProgress(progress.run), waited=wait)
+
+    def absent(self):
+        view = ThreadView(self.client, self.thread_id, deadline=self.deadline(self.params["timeouts"]["read"]))
+        ours, _active = find_run(self.client, self.thread_id, self._marker(view),
+                                 deadline=self.deadline(self.params["timeouts"]["read"]))
+        self.cancel(ours)
+
+    def adopt(self):
+        run = get_run(self.client, self.thread_id, self.run_id, deadline=self.deadline(self.params["timeouts"]["read"]))
+        if self.params["state"] == "absent":
+            return self.cancel(run)
+        self.set_diff({"id": run["id"], "status": run["status"]}, {"id": run["id"], "status": run["status"]})
+        if self.params["tool_outputs"] is not None:
+            return self.resume(run)
+        self.follow(run, self._window(self.params["timeouts"]["read"]))
+
+    def cancel(self, run):
+        if run is None or run["status"] in TERMINAL_STATUSES:
+            if run is not None:
+                self.set_diff({"id": run["id"], "status": run["status"]}, {"id": run["id"], "status": run["status"]})
+                self.finish(RunProgress(run), waited=False)
+            return
+        self.set_diff({"id": run["id"], "status": run["status"]}, {"id": run["id"], "status": "cancelled"})
+        self.result["changed"] = True
+        if self.module.check_mode:
+            self.result["run"] = dict(run)
+            return
+        deadline = self.deadline(self.params["timeouts"]["delete"])
+        latest = cancel_run(self.client, run, deadline=deadline)
+        try:
+            progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline,
+                                    progress=RunProgress(latest), stop_statuses=TERMINAL_STATUSES)
+        except RunWaitTimeout as exc:
+            return self.timed_out(exc, action="cancelling")
+        self.finish(progress, waited=False)
+
+    # -- results --------------------------------------------------------------------------
+
+    def finish(self, progress, waited, messages=None):
+        """Fill the result from what was seen of the run, reading steps and messages not seen yet."""
+        run = progress.run
+        deadline = self.deadline(self.params["timeouts"]["read"])
+        if progress.stream_complete:
+            steps, messages = list(progress.steps.values()), list(progress.messages.values())
+        else:
+            steps = list_steps(self.client, run, deadline=deadline) if run["status"] != "queued" else []
+            if messages is None:
+                messages = list_run_messages(self.client, run, deadline=deadline) if run["status"] != "queued" else []
+        self.result.update(outputs(run, steps, messages))
+        self.result["waited"] = round(time.monotonic() - self.started, 3)
+        if waited and run["status"] in FAILED_STATUSES:
+            reason = (run.get("last_error") or {}).get("message") or (run.get("incomplete_details") or {}).get("reason") or "no reason given"
+            self.fail("run {0} on thread {1} ended {2}: {3}{4}".format(
+                run["id"], run["thread_id"], run["status"], reason,
+                "" if self.run_id else "; running the task again starts a new run"),
+                last_error=run.get("last_error"), incomplete_details=run.get("incomplete_details"))
+
+    def timed_out(self, exc, action="waiting for"):
+        run = exc.run
+        self.result["run"] = dict(run)
+        self.result["waited"] = round(exc.waited, 3)
+        self.fail(
+            "{0} run {1} on thread {2} timed out after {3:.1f}s with status {4}; run the task again to keep "
+            "waiting for this same run (it will not start another), or use run_id={2}:{1}".format(
+                action.capitalize(), run.get("id"), run.get("thread_id"), exc.waited, run.get("status")),
+            run_id=run.get("id"), thread_id=run.get("thread_id"), status=run.get("status"))
+
+
+def main():
+    RunModule.main()
+
+
+if __name__ == "__main__":
+    main()
