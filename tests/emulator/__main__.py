@@ -1,0 +1,36 @@
+"""Command line: ``PYTHONPATH=tests python -m emulator --host 127.0.0.1 --port 0 ...``."""
+
+import argparse
+
+from .server import serve
+
+
+def _api_key(value):
+    if not value:
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value
+
+
+def parse_args(argv=None):
+    """The options of ``python -m emulator``."""
+    parser = argparse.ArgumentParser(prog="python -m emulator", description="Local OpenAI Assistants API v2 emulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
+    parser.add_argument("--run-duration", type=float, default=1.0, help="seconds from a run's creation to its end (default 1.0)")
+    parser.add_argument("--poll-after-ms", type=int, default=500, help="openai-poll-after-ms header on GET run; 0 = none (default 500)")
+    parser.add_argument("--api-key", type=_api_key, default=None, help="accept only this key (default: any non-empty key)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for fault probabilities (default 0)")
+    parser.add_argument("--url-file", default=None, help="also write the base URL to this file once listening")
+    parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug", "trace"), help="uvicorn log level")
+    parser.add_argument("--access-log", action="store_true", help="log each request to stderr")
+    parser.add_argument("--keep-alive-timeout", type=int, default=60, help="seconds an idle keep-alive connection stays open (default 60)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Entry point of ``python -m emulator``."""
+    serve(parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The Assistants v2 schemas from the copied OpenAPI document, as JSON Schema validators.
+
+The document is OpenAPI 3.1 but still marks some fields with the OpenAPI 3.0 keyword
+``nullable: true`` (for example ``RunObject.expires_at`` or the ``allOf: [{$ref}, {nullable:
+true}]`` of ``truncation_strategy``). A plain JSON Schema validator ignores that keyword and
+would reject the ``null`` the API documents, so the document is translated once: a nullable
+schema also accepts ``null``. Nothing else is changed.
+"""
+
+import functools
+import json
+import os
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .errors import bad_request
+
+SPEC_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi", "assistants-v2.json")
+SPEC_URI = "urn:aiops-emulator:assistants-v2"
+_NULLABLE_MARKER = {"nullable": True}
+
+
+def _accept_null(node):
+    """Translate OpenAPI 3.0 ``nullable`` in one schema node (and below) to JSON Schema."""
+    if isinstance(node, list):
+        return [_accept_null(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = dict(node)
+    nullable = node.pop("nullable", False) is True
+    parts = node.get("allOf")
+    if isinstance(parts, list) and _NULLABLE_MARKER in parts:
+        node["allOf"] = [part for part in parts if part != _NULLABLE_MARKER]
+        nullable = True
+    node = {key: _accept_null(value) for key, value in node.items()}
+    if not nullable:
+        return node
+    if isinstance(node.get("type"), str) and "$ref" not in node:
+        node["type"] = [node["type"], "null"]
+        if "enum" in node:
+            node["enum"] = node["enum"] + [None]
+        return node
+    return {"anyOf": [node, {"type": "null"}]}
+
+
+@functools.lru_cache(maxsize=None)
+def spec():
+    """The OpenAPI document with ``nullable`` translated (loaded once)."""
+    with open(SPEC_PATH, encoding="utf-8") as handle:
+        return _accept_null(json.load(handle))
+
+
+@functools.lru_cache(maxsize=None)
+def _registry():
+    return Registry().with_resource(SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT202012))
+
+
+@functools.lru_cache(maxsize=None)
+def validator(name):
+    """A validator for ``components.schemas.<name>`` (``$ref``s resolve within the document)."""
+    if name not in spec()["components"]["schemas"]:
+        raise KeyError(f"no schema named {name!r}")
+    return Draft202012Validator({"$ref": f"{SPEC_URI}#/components/schemas/{name}"}, registry=_registry())
+
+
+def _param(path):
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or None
+
+
+def _json_type(value):
+    if value is None:
+        return "null"
+    for python_type, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object")):
+        if isinstance(value, python_type):
+            return name
+    return type(value).__name__
+
+
+def check_request(name, body):
+    """Raise a 400 ApiError (with ``param``) if ``body`` does not match request schema ``name``."""
+    error = best_match(validator(name).iter_errors(body))
+    if error is None:
+        return
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = next(key for key in error.validator_value if key not in error.instance)
+        param = _param(path + [missing])
+        raise bad_request(f"Missing required parameter: '{param}'.", param, "missing_required_parameter")
+    if error.validator == "additionalProperties":
+        known = error.schema.get("properties", {})
+        unknown = sorted(key for key in error.instance if key not in known)[0]
+        param = _param(path + [unknown])
+        raise bad_request(f"Unknown parameter: '{param}'.", param, "unknown_parameter")
+    param = _param(path)
+    where = f"'{param}'" if param else "the request body"
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        raise bad_request(f"Invalid type for {where}: expected {expected}, but got {_json_type(error.instance)} instead.", param, "invalid_type")
+    raise bad_request(f"Invalid value for {where}: {error.message}", param, "invalid_value")

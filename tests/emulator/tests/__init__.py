@@ -1,0 +1,1 @@
+"""Tests of the emulator itself (run: python -m pytest tests/emulator)."""
