@@ -519,7 +519,7 @@ class RunModule(OpenAIModule):
         metadata=dict(type="dict"),
         temperature=dict(type="float"),
         top_p=dict(type="float"),
-        max_tokens=dict(type="int"),
+        max_tokens=dict(type="int", no_log=False),
         max_prompt_tokens=dict(type="int", no_log=False),
         truncation_strategy=dict(type="dict", options=dict(
             type=dict(type="str", required=True, choices=["auto", "last_messages"]),

@@ -22,7 +22,6 @@ author:
 extends_documentation_fragment:
   - aiops.openai.api
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
   check_mode:
     support: full

@@ -1,0 +1,117 @@
+# Build and test tooling for the aiops.openai collection (collection root = repository root).
+# Everything runs from .venv (pinned requirements-dev.txt); nothing needs activating.
+# `make help` lists the targets; docs/development.md explains the moving parts.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+PIP_VERSION := 24.2
+# Python 3.11 is what CI has; any python3 will do for a first try elsewhere.
+PYTHON_BOOT := $(shell command -v python3.11 || command -v python3)
+
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+TMP := $(CURDIR)/.tmp
+
+# `ansible_collections.aiops.openai` importable from the working tree through a symlink.
+COLLECTIONS := $(TMP)/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/aiops/openai
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PYTHONPATH := $(COLLECTIONS):$(CURDIR)/tests
+
+# ansible-test resolves symlinks (os.getcwd()), so it runs in a real copy instead.
+ANSIBLE_TEST_ROOT := $(TMP)/ansible-test/ansible_collections/aiops/openai
+# ansible-test sets up its own paths; ours would point it back at the working tree.
+ANSIBLE_TEST := cd $(ANSIBLE_TEST_ROOT) && env -u PYTHONPATH -u ANSIBLE_COLLECTIONS_PATH PATH="$(BIN):$$PATH" $(BIN)/ansible-test
+
+# Offline stand-in for the get-pip script ansible-test --venv would download (see docs/development.md).
+ANSIBLE_TEST_CACHE := $(HOME)/.ansible/test/cache
+GET_PIP := $(ANSIBLE_TEST_CACHE)/get_pip_$(subst .,_,$(PIP_VERSION)).py
+GET_PIP_WHEELS := $(ANSIBLE_TEST_CACHE)/get_pip_$(subst .,_,$(PIP_VERSION))_wheels
+
+PYTEST := $(BIN)/pytest
+COLLECTION_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL = $(TMP)/dist/aiops-openai-$(COLLECTION_VERSION).tar.gz
+
+.PHONY: help venv collection units emulator-tests sanity integration lint build install-check \
+        test clean ansible-test-tree ansible-test-bootstrap
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+venv: $(VENV)/.installed  ## Create .venv from requirements-dev.txt
+
+$(VENV)/.installed: requirements-dev.txt
+	@test -n "$(PYTHON_BOOT)" || { echo "venv: neither python3.11 nor python3 found" >&2; exit 1; }
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==$(PIP_VERSION)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+collection:  ## Link the working tree at .tmp/collections/ansible_collections/aiops/openai
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@test "$$(readlink $(COLLECTION_LINK) 2>/dev/null)" = "$(CURDIR)" || ln -sfn $(CURDIR) $(COLLECTION_LINK)
+
+# Run pytest on a directory; a directory without tests is reported and skipped, so that
+# pytest's "no tests collected" (exit 5) can only happen where tests exist, and then fails.
+define run_pytest
+	@if ! find $(1) -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then \
+	  echo "$(1): no tests yet, skipped"; \
+	else \
+	  echo "$(PYTEST) $(1)"; $(PYTEST) $(1); \
+	fi
+endef
+
+units: venv collection  ## Unit tests (tests/unit)
+	$(call run_pytest,tests/unit)
+
+emulator-tests: venv collection  ## Emulator tests (tests/emulator)
+	$(call run_pytest,tests/emulator)
+
+ansible-test-tree: venv  ## Refresh the ansible-test copy in .tmp/ansible-test (git's view of the tree)
+	$(PY) tests/tools/sync_tree.py $(CURDIR) $(ANSIBLE_TEST_ROOT)
+
+ansible-test-bootstrap: venv
+	@mkdir -p $(GET_PIP_WHEELS)
+	@ls $(GET_PIP_WHEELS)/pip-$(PIP_VERSION)-*.whl >/dev/null 2>&1 || \
+	  $(PY) -m pip download --quiet --no-deps --dest $(GET_PIP_WHEELS) pip==$(PIP_VERSION)
+	@cmp -s tests/tools/offline_get_pip.py $(GET_PIP) || install -m 0644 tests/tools/offline_get_pip.py $(GET_PIP)
+
+sanity: venv ansible-test-tree ansible-test-bootstrap  ## ansible-test sanity (no ignore files)
+	$(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
+
+integration: venv ansible-test-tree  ## ansible-test integration against the emulator
+	@if ! find tests/integration/targets -mindepth 1 -maxdepth 1 -type d 2>/dev/null | grep -q .; then \
+	  echo "integration: no targets in tests/integration/targets yet, skipped"; exit 0; \
+	fi; \
+	$(PY) tests/tools/with_emulator.py --config tests/integration/integration_config.yml \
+	  --config $(ANSIBLE_TEST_ROOT)/tests/integration/integration_config.yml -- \
+	  bash -c '$(ANSIBLE_TEST) integration --local --color no'
+
+lint: venv collection  ## ansible-lint (when there are playbooks) and the changelog linter
+	@if find playbooks extensions -name '*.yml' -print -quit 2>/dev/null | grep -q .; then \
+	  echo "$(BIN)/ansible-lint --offline"; PATH="$(BIN):$$PATH" $(BIN)/ansible-lint --offline; \
+	else \
+	  echo "ansible-lint: no playbooks yet, skipped"; \
+	fi
+	$(BIN)/antsibull-changelog lint
+
+build: venv  ## Build the collection tarball into .tmp/dist
+	@mkdir -p $(TMP)/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path $(TMP)/dist .
+
+install-check: build  ## Install the tarball into .tmp/install and load it from there
+	@rm -rf $(TMP)/install
+	ANSIBLE_COLLECTIONS_PATH=$(TMP)/install $(BIN)/ansible-galaxy collection install --force -p $(TMP)/install $(TARBALL)
+	ANSIBLE_COLLECTIONS_PATH=$(TMP)/install PYTHONPATH=$(TMP)/install $(PY) tests/tools/check_installed.py $(TMP)/install
+
+test: venv collection units emulator-tests sanity integration lint install-check  ## Everything CI runs
+	@echo "make test: all checks passed"
+
+clean:  ## Remove .tmp, tests/output and caches (keeps .venv; `rm -rf .venv` for a new one)
+	rm -rf $(TMP) tests/output changelogs/.plugin-cache.yaml
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
