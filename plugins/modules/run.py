@@ -32,10 +32,11 @@ description:
   - With O(run_id) the module works on an existing run instead (the Terraform import,
     C(thread_id:run_id)). It reads it, waits for it, submits O(tool_outputs) to it or cancels it.
 author:
-  - aiops.openai contributors
+  - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -45,6 +46,8 @@ attributes:
     details: Shows the definition of the existing matching run (if any) and of the run the task wants.
   platform:
     platforms: all
+  action_group:
+    membership: [aiops.openai.all]
 options:
   state:
     description:
@@ -477,6 +480,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     check_range,
     drop_none,
     normalize_metadata,
+    normalize_response_format,
     normalize_tools,
     tools_argument_spec,
 )
@@ -622,7 +626,7 @@ class RunModule(OpenAIModule):
             truncation_strategy=truncation,
             tool_choice=self._tool_choice(tools),
             parallel_tool_calls=p["parallel_tool_calls"],
-            response_format=self._response_format(),
+            response_format=normalize_response_format(p["response_format"]),
             reasoning_effort=p["reasoning_effort"],
         ))
 
@@ -639,16 +643,6 @@ class RunModule(OpenAIModule):
             if tools is not None and name not in [t["function"]["name"] for t in tools if t["type"] == "function"]:
                 raise ValidationError("tool_choice.function.name: {0!r} is not one of the functions in tools".format(name))
         return choice
-
-    def _response_format(self):
-        value = self.params["response_format"]
-        if value is None or value == "auto":
-            return value
-        if not isinstance(value, dict) or value.get("type") not in ("text", "json_object", "json_schema"):
-            raise ValidationError("response_format: must be auto or a dict with type text, json_object or json_schema")
-        if value["type"] == "json_schema" and not isinstance(value.get("json_schema"), dict):
-            raise ValidationError("response_format.json_schema: required (a dict with name and schema) when type is json_schema")
-        return value
 
     # -- execution ------------------------------------------------------------------------
 

@@ -18,10 +18,11 @@ description:
   - With only O(thread_id), lists the thread's runs.
   - Never changes anything.
 author:
-  - aiops.openai contributors
+  - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -31,6 +32,8 @@ attributes:
     details: The module only reads.
   platform:
     platforms: all
+  action_group:
+    membership: [aiops.openai.all]
 options:
   thread_id:
     description:
