@@ -713,13 +713,18 @@ class RunModule(OpenAIModule):
                 progress = self._create_once(body, wait, stream, deadline)
             except ResponseLostError as exc:
                 lost = exc
-                found, _active = find_run(self.client, self.thread_id, marker, deadline=deadline)
-                if found is not None and (replaced is None or found["id"] != replaced["id"]):
-                    return self.follow(found, deadline if wait else None)
-                continue
+            except APIError as exc:
+                # After a lost response, "already has an active run" may be our first request,
+                # committed late: look again rather than report a conflict with ourselves.
+                if lost is None or exc.status != 400 or "active run" not in (exc.message or ""):
+                    raise
             except RunWaitTimeout as exc:
                 return self.timed_out(exc)
-            return self.finish(progress, waited=wait)
+            else:
+                return self.finish(progress, waited=wait)
+            found, _active = find_run(self.client, self.thread_id, marker, deadline=deadline)
+            if found is not None and (replaced is None or found["id"] != replaced["id"]):
+                return self.follow(found, deadline if wait else None)
         raise lost
 
     def _create_once(self, body, wait, stream, deadline):
@@ -815,6 +820,9 @@ class RunModule(OpenAIModule):
             return
         deadline = self.deadline(self.params["timeouts"]["delete"])
         latest = cancel_run(self.client, run, deadline=deadline)
+        if latest["status"] in TERMINAL_STATUSES and latest["status"] != "cancelled":
+            # It ended on its own before the cancel arrived: nothing was changed.
+            self.result["changed"] = False
         try:
             progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline,
                                     progress=RunProgress(latest), stop_statuses=TERMINAL_STATUSES)

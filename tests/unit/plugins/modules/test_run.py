@@ -296,3 +296,34 @@ def test_errors_are_structured_and_redacted(fake_api):
     assert result["error"]["code"] == "invalid_api_key"
     assert result["error"]["request_id"] == "req_123"
     assert API_KEY not in json.dumps(result)
+
+
+def test_a_late_commit_after_a_lost_response_is_adopted_not_reported_as_a_conflict(fake_api):
+    # First create: response lost, nothing visible yet. Second create: the first one has landed meanwhile.
+    def landed(call):
+        return page(run_object("queued", metadata={RUN_MARKER: fake_api.calls[2].json["metadata"][RUN_MARKER]}))
+    fake_api.add(page(user_message()), page(), connection_dropped(), page(),
+                 error_response(400, "Thread thread_1 already has an active run run_1."), landed)
+    with pytest.raises(AnsibleExitJson) as done:
+        run_module(run.main, args())
+    assert [c.method for c in fake_api.calls].count("POST") == 2
+    assert done.value.result["run"]["id"] == "run_1"
+    assert done.value.result["changed"] is True
+
+
+def test_a_conflict_without_a_lost_response_is_not_hidden(fake_api):
+    fake_api.add(page(user_message()), page(), error_response(400, "Thread thread_1 already has an active run run_9."))
+    with pytest.raises(AnsibleFailJson) as failure:
+        run_module(run.main, args())
+    assert "run_9" in failure.value.result["msg"]
+    assert failure.value.result["error"]["status"] == 400
+
+
+def test_absent_on_a_run_that_ended_before_the_cancel_reports_no_change(fake_api):
+    fake_api.add(json_response(run_object("in_progress")),
+                 error_response(400, "Cannot cancel run with status 'completed'."),
+                 json_response(run_object("completed")), page(step()), page(reply()))
+    with pytest.raises(AnsibleExitJson) as done:
+        run_module(run.main, {"api_key": API_KEY, "base_url": BASE_URL, "run_id": "thread_1:run_1", "state": "absent"})
+    assert done.value.result["changed"] is False
+    assert done.value.result["run"]["status"] == "completed"
