@@ -41,7 +41,7 @@ TARBALL = $(TMP)/dist/aiops-openai-$(COLLECTION_VERSION).tar.gz
         test clean ansible-test-tree ansible-test-bootstrap
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 venv: $(VENV)/.installed  ## Create .venv from requirements-dev.txt
 

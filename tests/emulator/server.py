@@ -14,6 +14,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from .app import create_app
 from .config import EmulatorConfig
+from .persistence import StateFileError, load_store, save_store
 from .state import EmulatorState
 
 BANNER = "aiops-emulator listening on {url}"
@@ -77,6 +78,12 @@ def _log_config():
 def serve(options):
     """Serve until stopped; ``options`` are the parsed command-line options of ``python -m emulator``."""
     state = EmulatorState(EmulatorConfig(run_duration=options.run_duration, poll_after_ms=options.poll_after_ms, api_key=options.api_key, seed=options.seed))
+    state_file = options.state_file
+    if state_file:
+        try:
+            state.store = load_store(state_file)
+        except StateFileError as exc:
+            sys.exit(f"aiops-emulator: {exc}")
     sock = _bind(options.host, options.port)
     host, port = sock.getsockname()[:2]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/v1"
@@ -101,3 +108,5 @@ def serve(options):
         timeout_graceful_shutdown=1,
     )
     _Server(config, announce).run(sockets=[sock])
+    if state_file:
+        save_store(state.store, state_file)

@@ -1,0 +1,1 @@
+"""Functional tests: the project's commands as a user runs them (run: make functional)."""

@@ -1,0 +1,136 @@
+"""`make demo` as a newcomer runs it: twice against the emulator (the second run changes nothing),
+then against a server given by OPENAI_BASE_URL/OPENAI_API_KEY at -vvv (the key never shows).
+
+Each test gives `make demo` its own state directory, so a developer's .tmp/demo plays no part,
+and removes OPENAI_* from the environment, so a real key in the shell is never used.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+
+import pytest
+
+from emulator.harness import Emulator
+
+pytestmark = pytest.mark.timeout(600)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAKE_TIMEOUT = 240
+REPLY = "get_weather returned: light rain, 14 degrees Celsius in Paris"
+RECAP = re.compile(r"^localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)", re.MULTILINE)
+TASK_RESULT = re.compile(r"^TASK \[(.+?)\] \**\n(ok|changed|skipping|failed|fatal): ", re.MULTILINE)
+# What the first run does; the second run must find all of it in place.
+FIRST_RUN_CHANGES = [
+    "Ensure the assistant exists, with its get_weather function",
+    "Ensure the state directory exists",
+    "Ensure the thread exists (created on the first run, found by its ID afterwards)",
+    "Keep the thread ID for the next run",
+    "Ensure the question is on the thread (added once, however often the play runs)",
+    "Run the assistant on the thread and wait until it answers or calls a tool",
+    "Submit the tool outputs and wait for the answer",
+]
+
+
+def clean_env(**extra):
+    """The test's environment without OPENAI_* (and without the calling make's flags), plus ``extra``."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("OPENAI_") and name not in ("MAKEFLAGS", "MFLAGS")}
+    env.update(extra)
+    return env
+
+
+def make_demo(state_dir, env, *make_args):
+    """Run `make demo` with its own state directory; (exit status, stdout and stderr together)."""
+    command = ["make", "--no-print-directory", "-C", ROOT, "demo", f"DEMO_STATE_DIR={state_dir}"] + list(make_args)
+    # A session of its own, so that a timeout stops make, the runner, ansible and the emulator alike.
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True) as process:
+        try:
+            output = process.communicate(timeout=MAKE_TIMEOUT)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                output = process.communicate(timeout=15)[0]
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                output = process.communicate()[0]
+            pytest.fail(f"make demo did not finish within {MAKE_TIMEOUT} s:\n{output}")
+    return process.returncode, output
+
+
+def recap(output):
+    """(ok, changed, unreachable, failed, skipped) of the one play recap in ``output``."""
+    found = RECAP.findall(output)
+    assert len(found) == 1, output
+    return tuple(int(number) for number in found[0])
+
+
+def changed_tasks(output):
+    """The names of the tasks that reported a change, in order."""
+    return [name for name, status in TASK_RESULT.findall(output) if status == "changed"]
+
+
+def saved_objects(state_file):
+    """What the emulator saved: assistants, threads and, per thread, its messages' roles and runs' statuses."""
+    with open(state_file, encoding="utf-8") as handle:
+        state = json.load(handle)
+    threads = {thread["data"]["id"]: ([message["role"] for message in thread["messages"]], [run["data"]["status"] for run in thread["runs"]])
+               for thread in state["threads"]}
+    return [assistant["name"] for assistant in state["assistants"]], threads
+
+
+def test_make_demo_twice_changes_nothing_the_second_time(tmp_path):
+    env = clean_env()
+    state_dir = tmp_path / "emulator"
+
+    status, first = make_demo(tmp_path, env)
+    assert status == 0, first
+    assert "using the local emulator" in first
+    assert REPLY in first
+    assert recap(first) == (10, 7, 0, 0, 0), first
+    assert changed_tasks(first) == FIRST_RUN_CHANGES, first
+    thread_id = (state_dir / "thread_id").read_text(encoding="utf-8").strip()
+    assert thread_id.startswith("thread_")
+    after_first = saved_objects(state_dir / "emulator-state.json")
+    assert after_first == (["aiops-openai-demo"], {thread_id: (["user", "assistant"], ["completed"])})
+
+    status, second = make_demo(tmp_path, env)
+    assert status == 0, second
+    assert REPLY in second
+    assert recap(second) == (10, 0, 0, 0, 0), second
+    assert not changed_tasks(second), second
+    assert (state_dir / "thread_id").read_text(encoding="utf-8").strip() == thread_id
+    assert saved_objects(state_dir / "emulator-state.json") == after_first
+
+    # The emulator's saved objects gone (but not the thread ID): the demo starts a new conversation instead of failing.
+    (state_dir / "emulator-state.json").unlink()
+    status, third = make_demo(tmp_path, env)
+    assert status == 0, third
+    assert REPLY in third
+    assert changed_tasks(third) == [name for name in FIRST_RUN_CHANGES if name != "Ensure the state directory exists"], third
+    new_thread = (state_dir / "thread_id").read_text(encoding="utf-8").strip()
+    assert new_thread != thread_id
+    assert saved_objects(state_dir / "emulator-state.json") == (["aiops-openai-demo"], {new_thread: (["user", "assistant"], ["completed"])})
+
+
+def test_make_demo_uses_the_given_server_and_never_shows_the_key(tmp_path):
+    key = "sk-functional-SECRET-0123456789abcdef"
+    # The server accepts only this key, so the demo can only pass by sending it.
+    with Emulator(run_duration=0.2, api_key=key) as server:
+        env = clean_env(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY=key)
+        status, output = make_demo(tmp_path, env, "DEMO_ARGS=-vvv")
+        requests = server.requests()
+
+    assert status == 0, output.replace(key, "<KEY>")
+    assert key not in output
+    assert "ESTABLISH LOCAL CONNECTION" in output  # -vvv really reached ansible-playbook
+    assert f"running against {server.base_url}" in output
+    assert REPLY in output
+    assert recap(output)[1:] == (7, 0, 0, 0)
+    assert {"POST /v1/assistants", "POST /v1/threads"} <= {f"{entry['method']} {entry['path']}" for entry in requests}
+    assert all(entry["status"] == 200 for entry in requests)
+    # State kept per server; no emulator was started.
+    host_port = server.base_url.split("//", 1)[1].split("/", 1)[0].replace(":", "_")
+    assert os.listdir(tmp_path) == [host_port]
+    assert (tmp_path / host_port / "thread_id").read_text(encoding="utf-8").startswith("thread_")
