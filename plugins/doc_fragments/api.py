@@ -20,8 +20,8 @@ options:
       - If not set, the value of the E(OPENAI_API_KEY) environment variable is used.
       - The key never appears in results, logs, warnings or error messages; anything in a server
         response that looks like a key is redacted too.
+      - Required, here or in the environment; a task without a key fails before it sends anything.
     type: str
-    required: true
   base_url:
     description:
       - The base URL of the Assistants API, including the version path.

@@ -33,7 +33,9 @@ MAX_RETRIES_LIMIT = 10
 def api_argument_spec():
     """The connection options every module takes (documented in the ``aiops.openai.api`` fragment)."""
     return dict(
-        api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["OPENAI_API_KEY"])),
+        # Not required=True: the key usually comes from the environment, and validate_connection()
+        # reports a missing one, naming both places, before any request.
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["OPENAI_API_KEY"])),
         base_url=dict(type="str", default=DEFAULT_BASE_URL, fallback=(env_fallback, ["OPENAI_BASE_URL"])),
         organization=dict(type="str", fallback=(env_fallback, ["OPENAI_ORG_ID"])),
         project=dict(type="str", fallback=(env_fallback, ["OPENAI_PROJECT_ID"])),

@@ -122,7 +122,7 @@ def test_task_options_win_over_the_environment(fake_api, monkeypatch):
 
 
 @pytest.mark.parametrize("args, option, text", [
-    pytest.param({}, "api_key", "missing required arguments: api_key", id="no-key"),
+    pytest.param({}, "api_key", "api_key: no API key given; set the option or the OPENAI_API_KEY environment variable", id="no-key"),
     pytest.param({"api_key": ""}, "api_key", "api_key: no API key given", id="empty-key"),
     pytest.param({"base_url": "api.example.test/v1"}, "base_url", "base_url: must be an http:// or https:// URL", id="no-scheme"),
     pytest.param({"base_url": "ftp://api.example.test/v1"}, "base_url", "base_url: must be", id="ftp"),
