@@ -27,6 +27,8 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
+  - aiops.openai.tools
+  - aiops.openai.tools.tool_resources
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -77,76 +79,6 @@ options:
         assistant has it. It is sent when the assistant is created, and with every update made for another option.
     type: str
     choices: [none, minimal, low, medium, high, xhigh, max]
-  tools:
-    description:
-      - The tools the assistant may use, at most 128. The whole list replaces the assistant's tools.
-      - Shaped exactly like the O(aiops.openai.run#module:tools) option of M(aiops.openai.run).
-      - Fields the server adds to a tool (for example a function's C(strict) when you did not set it) are not
-        counted as differences.
-    type: list
-    elements: dict
-    suboptions:
-      type:
-        description:
-          - The kind of tool.
-          - V(retrieval) is the Assistants v1 name of V(file_search); it is accepted, sent as V(file_search), and warned about.
-        type: str
-        required: true
-        choices: [code_interpreter, file_search, function, retrieval]
-      function:
-        description: The function the model may call. Required exactly when O(tools[].type=function).
-        type: dict
-        suboptions:
-          name:
-            description: The function's name, 1 to 64 characters of C(a-z), C(A-Z), C(0-9), C(_) and C(-).
-            type: str
-            required: true
-          description:
-            description: What the function does, used by the model to decide when to call it.
-            type: str
-          parameters:
-            description:
-              - The function's parameters as a JSON Schema object.
-              - A dict, or a string holding JSON.
-            type: raw
-          strict:
-            description: Whether the model must follow the schema exactly (Structured Outputs).
-            type: bool
-      file_search:
-        description: Overrides for the V(file_search) tool.
-        type: dict
-        suboptions:
-          max_num_results:
-            description: Maximum number of results, 1 to 50.
-            type: int
-          ranking_options:
-            description: Ranking options as the API accepts them (C(ranker), C(score_threshold)).
-            type: dict
-  tool_resources:
-    description:
-      - Files and vector stores the assistant's tools use.
-      - The API's C(vector_stores) helper (create a vector store on the fly) is not offered, because it would create
-        a new vector store every time; create the vector store first and give its ID.
-    type: dict
-    suboptions:
-      code_interpreter:
-        description: Resources of the V(code_interpreter) tool.
-        type: dict
-        suboptions:
-          file_ids:
-            description: IDs of the files the tool can use, at most 20.
-            type: list
-            elements: str
-            required: true
-      file_search:
-        description: Resources of the V(file_search) tool.
-        type: dict
-        suboptions:
-          vector_store_ids:
-            description: The ID of the vector store the tool searches (at most one).
-            type: list
-            elements: str
-            required: true
   metadata:
     description:
       - Key-value pairs attached to the assistant, at most 16, keys up to 64 and values up to 512 characters.

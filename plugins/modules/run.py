@@ -35,6 +35,7 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
+  - aiops.openai.tools
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -106,48 +107,6 @@ options:
       metadata:
         description: Metadata of the message (at most 15 keys here; one is reserved for the module's marker).
         type: dict
-  tools:
-    description:
-      - Tools the assistant may use in this run, replacing the assistant's tools.
-    type: list
-    elements: dict
-    suboptions:
-      type:
-        description:
-          - The kind of tool.
-          - V(retrieval) is the Assistants v1 name of V(file_search); it is accepted, sent as V(file_search), and warned about.
-        type: str
-        required: true
-        choices: [code_interpreter, file_search, function, retrieval]
-      function:
-        description: The function the model may call. Required exactly when O(tools[].type=function).
-        type: dict
-        suboptions:
-          name:
-            description: The function's name, 1 to 64 characters of C(a-z), C(A-Z), C(0-9), C(_) and C(-).
-            type: str
-            required: true
-          description:
-            description: What the function does, used by the model to decide when to call it.
-            type: str
-          parameters:
-            description:
-              - The function's parameters as a JSON Schema object.
-              - A dict, or a string holding JSON (what C(jsonencode) gives in Terraform).
-            type: raw
-          strict:
-            description: Whether the model must follow the schema exactly (Structured Outputs).
-            type: bool
-      file_search:
-        description: Overrides for the V(file_search) tool.
-        type: dict
-        suboptions:
-          max_num_results:
-            description: Maximum number of results, 1 to 50.
-            type: int
-          ranking_options:
-            description: Ranking options as the API accepts them (C(ranker), C(score_threshold)).
-            type: dict
   metadata:
     description:
       - Key-value pairs attached to the run. At most 15 keys (the API allows 16; the module's marker

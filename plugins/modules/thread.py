@@ -24,6 +24,7 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
+  - aiops.openai.tools.tool_resources
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -58,31 +59,6 @@ options:
       - Values that are not strings are sent as JSON text.
       - Compared as a whole; a key missing here is removed from the thread.
     type: dict
-  tool_resources:
-    description:
-      - Files and vector stores the assistant's tools may use in this thread.
-      - The API's C(vector_stores) helper (create a vector store on the fly) is not offered, because it would create
-        a new vector store every time; create the vector store first and give its ID.
-    type: dict
-    suboptions:
-      code_interpreter:
-        description: Resources of the V(code_interpreter) tool.
-        type: dict
-        suboptions:
-          file_ids:
-            description: IDs of the files the tool can use, at most 20.
-            type: list
-            elements: str
-            required: true
-      file_search:
-        description: Resources of the V(file_search) tool.
-        type: dict
-        suboptions:
-          vector_store_ids:
-            description: The ID of the vector store the tool searches (at most one).
-            type: list
-            elements: str
-            required: true
   messages:
     description:
       - Messages to start a new thread with.
