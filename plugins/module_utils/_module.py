@@ -155,7 +155,10 @@ class OpenAIModule:
         p = self.params
         if not p.get("api_key"):
             raise ValidationError("api_key: no API key given; set the option or the OPENAI_API_KEY environment variable")
-        url = urlsplit(p.get("base_url") or "")
+        if not p.get("base_url"):
+            # An empty OPENAI_BASE_URL (a blank AWX credential field) means the default server.
+            p["base_url"] = DEFAULT_BASE_URL
+        url = urlsplit(p["base_url"])
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValidationError("base_url: must be an http:// or https:// URL with a host name, got {0!r}".format(
                 self.redactor.text(p.get("base_url"))))

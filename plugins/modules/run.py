@@ -805,6 +805,7 @@ class RunModule(OpenAIModule):
         self.result["waited"] = round(time.monotonic() - self.started, 3)
         if waited and run["status"] in FAILED_STATUSES:
             reason = (run.get("last_error") or {}).get("message") or (run.get("incomplete_details") or {}).get("reason") or "no reason given"
+            reason = reason.rstrip(".")
             self.fail("run {0} on thread {1} ended {2}: {3}{4}".format(
                 run["id"], run["thread_id"], run["status"], reason,
                 "" if self.run_id else "; running the task again starts a new run"),

@@ -1,0 +1,26 @@
+# How users meet the collection: ansible-doc and the docs, Galaxy, ad-hoc commands, AWX/AAP and
+# execution environments, each checked with the ecosystem's own tools (tests/ecosystem/).
+# ansible-lint takes its settings (production profile, exclusions) from .ansible-lint, and the
+# Makefile's `lint` target runs it; the changelog is linted there too.
+
+# The suites mostly wait for ansible-playbook subprocesses: two workers, one test file each
+# (a file's module-scoped fixtures then run once), halve the time on CI's two cores.
+ECOSYSTEM_PYTEST_ARGS ?= -n 2 --dist loadfile
+
+.PHONY: ecosystem-tests docs-lint changelog-preview
+
+ecosystem-tests: venv collection  ## antsibull-docs, ansible-doc, docs examples, ad-hoc, routing, AWX job, EE, changelog, Galaxy tarball
+	$(PYTEST) $(ECOSYSTEM_PYTEST_ARGS) tests/ecosystem
+
+docs-lint: venv collection  ## antsibull-docs lint-collection-docs on the collection (also part of ecosystem-tests)
+	PATH="$(BIN):$$PATH" $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs \
+	  --validate-collection-refs all --disallow-unknown-collection-refs $(COLLECTION_LINK)
+
+changelog-preview: venv  ## CHANGELOG.rst as `antsibull-changelog release` would write it, in .tmp/changelog-preview
+	$(PY) tests/tools/sync_tree.py $(CURDIR) $(TMP)/changelog-preview/ansible_collections/aiops/openai
+	cd $(TMP)/changelog-preview/ansible_collections/aiops/openai && \
+	  ANSIBLE_COLLECTIONS_PATH=$(TMP)/changelog-preview PATH="$(BIN):$$PATH" \
+	  $(BIN)/antsibull-changelog release --version $(COLLECTION_VERSION)
+	@echo "changelog-preview: $(TMP)/changelog-preview/ansible_collections/aiops/openai/CHANGELOG.rst"
+
+TEST_TARGETS += ecosystem-tests
