@@ -183,6 +183,11 @@ def iter_stream_events(chunks):
                 return
 
 
+def _keep_headers(request):
+    """A requests auth handler that changes nothing: the session's own headers authenticate."""
+    return request
+
+
 class Reply:
     """A decoded JSON response and its headers."""
 
@@ -214,6 +219,9 @@ class Client:
         self._clock = clock
         self._random = random.Random()
         self.session = session if session is not None else requests.Session()
+        # Without an auth handler, requests replaces our Authorization header with Basic auth
+        # built from user:password in the URL or from ~/.netrc.
+        self.session.auth = _keep_headers
         self.request_count = 0
         headers = {
             "User-Agent": USER_AGENT,
@@ -247,11 +255,31 @@ class Client:
         ``create=True`` marks a POST that creates something: it is never re-sent after the
         server may have acted on it; ``ResponseLostError`` is raised instead.
         """
-        response = self._send(method, path, params=params, body=body, create=create, deadline=deadline)
-        try:
-            return Reply(self._decode(response, method, path, create), response.headers, response.status_code)
-        finally:
-            response.close()
+        attempt = 0
+        while True:
+            response = self._send(method, path, params=params, body=body, create=create, deadline=deadline)
+            try:
+                return Reply(self._decode(response, method, path, create), response.headers, response.status_code)
+            except APIError:
+                # A garbled answer to a read is a passing fault, like a 5xx: read again.
+                if method != "GET":
+                    raise
+                delay = self._backoff(attempt, None)
+                if not self._may_retry(attempt, delay, deadline):
+                    raise
+            finally:
+                response.close()
+            self._sleep(delay)
+            attempt += 1
+
+    def pause(self, attempt, deadline=None):
+        """Sleep the backoff of retry ``attempt`` (0-based); False, without sleeping, if it would pass ``deadline``."""
+        delay = self._backoff(attempt, None)
+        remaining = self._remaining(deadline)
+        if remaining is not None and delay >= remaining:
+            return False
+        self._sleep(delay)
+        return True
 
     def get(self, path, params=None, deadline=None):
         return self.request("GET", path, params=params, deadline=deadline).data

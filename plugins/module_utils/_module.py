@@ -155,6 +155,9 @@ class OpenAIModule:
         p = self.params
         if not p.get("api_key"):
             raise ValidationError("api_key: no API key given; set the option or the OPENAI_API_KEY environment variable")
+        if any(not 32 < ord(c) < 127 for c in p["api_key"]):
+            # It could not go into an HTTP header; say so without showing any of it.
+            raise ValidationError("api_key: must be printable ASCII without spaces or line breaks; check how the key was copied or read")
         if not p.get("base_url"):
             # An empty OPENAI_BASE_URL (a blank AWX credential field) means the default server.
             p["base_url"] = DEFAULT_BASE_URL

@@ -667,7 +667,7 @@ class RunModule(OpenAIModule):
         stream = wait and self.params["wait_strategy"] == "stream"
         body = self._body(marker)
         lost = None
-        for _attempt in range(self.params["max_retries"] + 1):
+        for attempt in range(self.params["max_retries"] + 1):
             try:
                 progress = self._create_once(body, wait, stream, deadline)
             except ResponseLostError as exc:
@@ -684,6 +684,9 @@ class RunModule(OpenAIModule):
             found, _active = find_run(self.client, self.thread_id, marker, deadline=deadline)
             if found is not None and (replaced is None or found["id"] != replaced["id"]):
                 return self.follow(found, deadline if wait else None)
+            # Not there: send it again, but give a failing server a moment first.
+            if attempt == self.params["max_retries"] or not self.client.pause(attempt, deadline):
+                break
         raise lost
 
     def _create_once(self, body, wait, stream, deadline):
@@ -733,23 +736,33 @@ class RunModule(OpenAIModule):
         self.result["changed"] = True
         if self.module.check_mode:
             return self.finish(RunProgress(run), waited=False)
-        stream = self.params["wait_strategy"] == "stream"
         try:
-            try:
-                progress = submit_tool_outputs(self.client, run, outputs_given, wait=wait, stream=stream, deadline=deadline)
-            except ResponseLostError:
-                # Did the server take the outputs? A run still asking for the same calls did not.
-                latest = get_run(self.client, run["thread_id"], run["id"], deadline=deadline)
-                if latest["status"] == "requires_action" and required_tool_calls(latest) == required_tool_calls(run):
-                    progress = submit_tool_outputs(self.client, latest, outputs_given, wait=wait, stream=False, deadline=deadline)
-                elif wait:
-                    progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline, progress=RunProgress(latest))
-                else:
-                    progress = RunProgress(latest)
+            progress = self._submit(run, outputs_given, wait, deadline)
         except RunWaitTimeout as exc:
             return self.timed_out(exc)
         # A stream shows only this leg of the run: read all its steps and messages.
         self.finish(RunProgress(progress.run), waited=wait)
+
+    def _submit(self, run, outputs_given, wait, deadline):
+        """Submit the outputs; after a lost response, submit again only while the run still asks for them."""
+        stream = self.params["wait_strategy"] == "stream"
+        lost = None
+        for attempt in range(self.params["max_retries"] + 1):
+            if lost is not None:
+                # Did the server take the outputs? A run still asking for the same calls did not.
+                latest = get_run(self.client, run["thread_id"], run["id"], deadline=deadline)
+                if latest["status"] != "requires_action" or required_tool_calls(latest) != required_tool_calls(run):
+                    if not wait:
+                        return RunProgress(latest)
+                    return wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline, progress=RunProgress(latest))
+                if not self.client.pause(attempt - 1, deadline):
+                    break
+            try:
+                # Only the first try streams: after a loss the plain POST plus polling is simpler to reason about.
+                return submit_tool_outputs(self.client, run, outputs_given, wait=wait, stream=stream and lost is None, deadline=deadline)
+            except ResponseLostError as exc:
+                lost = exc
+        raise lost
 
     def absent(self):
         view = ThreadView(self.client, self.thread_id, deadline=self.deadline(self.params["timeouts"]["read"]))

@@ -396,11 +396,12 @@ def test_error_with_an_empty_body_names_the_status(make_client, session):
     assert str(error.value) == "GET /models failed with HTTP 401: HTTP 401"
 
 
-def test_malformed_body_of_a_read_is_an_api_error(make_client, session):
-    session.add(json_response(b"<html>maintenance</html>"))
+def test_malformed_body_of_a_read_is_an_api_error_once_retries_are_spent(make_client, session):
+    session.add(*[json_response(b"<html>maintenance</html>") for dummy in range(4)])
 
     with pytest.raises(APIError) as error:
         make_client().get("/threads/thread_1")
+    assert len(session.calls) == 4
     assert not isinstance(error.value, ResponseLostError)
     assert "not valid JSON" in str(error.value)
     assert error.value.status == 200
@@ -628,3 +629,27 @@ def test_a_failed_tls_handshake_on_a_create_is_not_a_lost_response(make_client, 
         make_client().post("/threads/thread_1/runs", {"assistant_id": "asst_1"}, create=True)
     assert not isinstance(error.value, ResponseLostError)
     assert len(session.calls) == 1
+
+
+def test_a_malformed_body_of_a_read_is_read_again(make_client, session, clock):
+    session.add(json_response(b"<html>maintenance</html>"), json_response({"id": "thread_1"}))
+
+    assert make_client().get("/threads/thread_1") == {"id": "thread_1"}
+    assert len(session.calls) == 2
+    assert len(clock.sleeps) == 1
+
+
+def test_a_malformed_body_of_a_post_is_not_sent_again(make_client, session):
+    session.add(json_response(b"<html>maintenance</html>"))
+
+    with pytest.raises(APIError):
+        make_client().post("/threads/thread_1/runs/run_1/cancel")
+    assert len(session.calls) == 1
+
+
+def test_credentials_in_the_url_do_not_replace_the_api_key():
+    # A real requests.Session prepares the request (nothing is sent): without our auth handler it
+    # would turn user:secretpw@ (or a ~/.netrc entry) into Basic auth instead of the API key.
+    client = Client(api_key=API_KEY, base_url="https://user:secretpw@api.example.test/v1", session=requests.Session())
+    prepared = client.session.prepare_request(requests.Request("GET", client.base_url + "/threads/thread_1"))
+    assert prepared.headers["Authorization"] == "Bearer " + API_KEY

@@ -327,3 +327,27 @@ def test_absent_on_a_run_that_ended_before_the_cancel_reports_no_change(fake_api
         run_module(run.main, {"api_key": API_KEY, "base_url": BASE_URL, "run_id": "thread_1:run_1", "state": "absent"})
     assert done.value.result["changed"] is False
     assert done.value.result["run"]["status"] == "completed"
+
+
+def test_tool_outputs_survive_lost_responses_and_are_never_sent_twice_once_taken(fake_api):
+    fake_api.add(page(user_message()), page(), json_response(run_object("queued")))
+    with pytest.raises(AnsibleExitJson):
+        run_module(run.main, args())
+    marker = fake_api.calls[-1].json["metadata"][RUN_MARKER]
+    action = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": [
+        {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}]}}
+    waiting = run_object("requires_action", metadata={RUN_MARKER: marker}, required_action=action)
+    outputs = [{"tool_call_id": "call_1", "output": "sunny"}]
+    # Lost twice while the run still asks (so submit again), then lost once more after the server took them.
+    fake_api.add(page(user_message()), page(waiting),
+                 connection_dropped(), json_response(waiting),
+                 connection_dropped(), json_response(waiting),
+                 connection_dropped(), json_response(run_object("in_progress", metadata={RUN_MARKER: marker})),
+                 page(step()), page(reply(text="get_weather returned: sunny")))
+    with pytest.raises(AnsibleExitJson) as done:
+        run_module(run.main, args(tool_outputs=outputs))
+    posts = [c for c in fake_api.calls[3:] if c.method == "POST"]
+    assert len(posts) == 3
+    assert all(c.path.endswith("/submit_tool_outputs") for c in posts)
+    assert done.value.result["changed"] is True
+    assert done.value.result["output_text"] == "get_weather returned: sunny"
