@@ -211,3 +211,39 @@ def test_a_server_error_fails_the_task_after_the_retries(fake_api):
 
     assert result["error"]["status"] == 500
     assert len(fake_api.calls) == 4
+
+
+# -- ending the process after the result (AnsiballZ only) ---------------------------------
+
+
+@pytest.fixture
+def exit_recorder(monkeypatch):
+    """Record what _end_process would pass to os._exit, and start with nothing armed."""
+    from ansible_collections.aiops.openai.plugins.module_utils import _module
+    exits = []
+    monkeypatch.setattr(_module, "_EXIT_STATUS", [])
+    monkeypatch.setattr(_module.os, "_exit", exits.append)
+    monkeypatch.delitem(_module.sys.modules, "coverage", raising=False)
+    return _module, exits
+
+
+def test_outside_ansiballz_the_process_ends_normally(fake_api, exit_recorder):
+    module, exits = exit_recorder
+    fake_api.add(json_response({"data": []}))
+    exit_result({"api_key": API_KEY, "base_url": BASE_URL})
+    module._end_process()
+    assert exits == []
+
+
+@pytest.mark.parametrize("args, status", [
+    pytest.param({}, 0, id="exit_json"),
+    pytest.param({"bad": True}, 1, id="fail_json"),
+])
+def test_under_ansiballz_the_process_ends_with_the_result_status(fake_api, exit_recorder, monkeypatch, args, status):
+    module, exits = exit_recorder
+    monkeypatch.setattr(module.sys.modules["__main__"], "_module_fqn", "aiops.openai.probe", raising=False)
+    fake_api.add(json_response({"data": []}))
+    with pytest.raises((AnsibleExitJson, AnsibleFailJson)):
+        run_probe(dict({"api_key": API_KEY, "base_url": BASE_URL}, **args))
+    module._end_process()
+    assert exits == [status]

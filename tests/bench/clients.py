@@ -1,0 +1,166 @@
+"""The clients that create a run and wait for it, each driven the way a user would drive it.
+
+Every client works on ``Rep`` objects (one created-and-waited run each) and fills in
+``started`` (the client began) and ``saw`` (the client knew the run's final state), both
+``time.time()`` taken on the client's side:
+
+- ``run`` / ``run_poll``: ``aiops.openai.run`` in ``ansible-playbook`` (one inventory host per
+  repetition); ``saw`` = when the task's result reached the controller (``bench_timing`` callback).
+- ``uri``: an ``ansible.builtin.uri`` POST task, then a GET task with ``until``/``retries``/``delay: 1``;
+  ``saw`` = when the GET task's result reached the controller.
+- ``sdk``: ``client.beta.threads.runs.create_and_poll`` of the official ``openai`` SDK in a thread
+  of this process; ``saw`` = when it returned.
+- ``module``: the ``run`` module's own Python entry (``plugins/modules/run.py ARGS``, the code
+  AnsiballZ runs) as a subprocess; ``saw`` = when its result JSON arrived on the pipe, ``exited``
+  = when the process had exited.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+from bench.ansible_driver import COLLECTIONS, ROOT, run_playbook
+from bench.lab import API_KEY
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from openai import OpenAI
+
+RUN_MODULE = os.path.join(ROOT, "plugins", "modules", "run.py")
+COMPLETION_WINDOW = 300
+
+
+class Rep:
+    """One created-and-waited run: where it runs, when to start, and what the client saw."""
+
+    def __init__(self, client, station, thread_id, offset=0.0, phase=0.0):
+        self.client = client
+        self.station = station
+        self.duration = station.run_duration
+        self.thread_id = thread_id
+        self.offset = offset
+        self.phase = phase
+        self.started = None
+        self.saw = None
+        self.exited = None
+        self.status = None
+        self.changed = None
+        self.error = None
+
+
+def _sleep_until(moment):
+    remaining = moment - time.time()
+    if remaining > 0:
+        time.sleep(remaining)
+
+
+def _host_vars(rep, wait_strategy):
+    return {
+        "bench_base_url": rep.station.base_url,
+        "bench_thread_id": rep.thread_id,
+        "bench_assistant_id": rep.station.assistant_id,
+        "bench_offset": round(rep.offset, 3),
+        "bench_wait_strategy": wait_strategy,
+    }
+
+
+def run_ansible(reps, workdir, label):
+    """Drive ``reps`` (all of one client: run, run_poll or uri) through one ansible-playbook."""
+    client = reps[0].client
+    if client == "uri":
+        playbook, first_task, wait_task = "latency_uri.yml", "Create the run", "Wait for the run"
+    else:
+        playbook, first_task = "latency_run.yml", "Run the assistant and wait for the answer"
+        wait_task = first_task
+    hosts = {}
+    names = {}
+    for index, rep in enumerate(reps):
+        name = "rep{0:03d}".format(index)
+        hosts[name] = _host_vars(rep, "poll" if client == "run_poll" else "stream")
+        names[name] = rep
+    result = run_playbook(playbook, hosts, workdir, label, common={"bench_api_key": API_KEY}, check=False)
+    starts, results = result.starts(first_task), result.results(wait_task)
+    for name, rep in names.items():
+        if name in starts:
+            rep.started = starts[name][0]["t"]
+        final = results.get(name, [None])[-1]
+        if final is None:
+            rep.error = "no result (see {0})".format(result.log_path)
+        elif final["event"] != "ok":
+            rep.error = final.get("msg") or "failed"
+        else:
+            rep.saw, rep.status, rep.changed = final["t"], final.get("status"), final.get("changed")
+    return result
+
+
+def _sdk_rep(rep, base):
+    client = OpenAI(base_url=rep.station.base_url, api_key=API_KEY, max_retries=0)
+    try:
+        _sleep_until(base + rep.offset)
+        rep.started = time.time()
+        run = client.beta.threads.runs.create_and_poll(thread_id=rep.thread_id, assistant_id=rep.station.assistant_id)
+        rep.saw = time.time()
+        rep.status = run.status
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        rep.error = "{0}: {1}".format(type(exc).__name__, exc)
+    finally:
+        client.close()
+
+
+def _module_rep(rep, base, workdir):
+    args_path = os.path.join(workdir, "module-{0}.json".format(rep.thread_id))
+    with open(args_path, "w", encoding="utf-8") as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": {
+            "api_key": API_KEY, "base_url": rep.station.base_url, "thread_id": rep.thread_id,
+            "assistant_id": rep.station.assistant_id, "completion_window": COMPLETION_WINDOW}}, handle)
+    _sleep_until(base + rep.offset)
+    rep.started = time.time()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [COLLECTIONS, os.environ.get("PYTHONPATH")])))
+    with subprocess.Popen([sys.executable, RUN_MODULE, args_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+        first = os.read(proc.stdout.fileno(), 1 << 16)
+        rep.saw = time.time()
+        rest, errors = proc.communicate(timeout=COMPLETION_WINDOW)
+        rep.exited = time.time()
+    try:
+        result = json.loads((first + rest).decode("utf-8"))
+        rep.status, rep.changed = result.get("run", {}).get("status"), result.get("changed")
+        if result.get("failed"):
+            rep.error = result.get("msg")
+    except ValueError:
+        rep.error = "module output is not JSON: {0!r} {1!r}".format((first + rest)[:200], errors[-500:])
+
+
+def _in_threads(target, reps, *args):
+    base = time.time() + 0.5
+    threads = [threading.Thread(target=target, args=(rep, base) + args, daemon=True) for rep in reps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(COMPLETION_WINDOW + max(rep.offset for rep in reps) + 60)
+
+
+def run_sdk(reps):
+    """Drive ``reps`` with the SDK's ``create_and_poll``, one thread each, started at their offsets."""
+    # Every Assistants call of the SDK warns that the API is deprecated.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    _in_threads(_sdk_rep, reps)
+
+
+def run_module(reps, workdir):
+    """Drive ``reps`` through the run module's Python entry, one subprocess each."""
+    os.makedirs(workdir, exist_ok=True)
+    _in_threads(_module_rep, reps, workdir)
+
+
+def drive(reps, workdir, label):
+    """Run ``reps`` (all of one client) with that client."""
+    client = reps[0].client
+    if client == "sdk":
+        return run_sdk(reps)
+    if client == "module":
+        return run_module(reps, workdir)
+    return run_ansible(reps, workdir, label)

@@ -1,0 +1,388 @@
+"""Turn the benchmark's results into docs/performance.md and docs/performance.png."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  pylint: disable=wrong-import-position
+
+from bench import scenarios  # noqa: E402  pylint: disable=wrong-import-position
+from bench.stats import median, p95, polls_allowed, summary  # noqa: E402  pylint: disable=wrong-import-position
+from bench.suite import QUIET_WAIT, durations  # noqa: E402  pylint: disable=wrong-import-position
+
+NAMES = {
+    "run": "aiops.openai.run, stream (default)",
+    "module": "run module process, stream: result written",
+    "run_poll": "aiops.openai.run, wait_strategy: poll",
+    "sdk": "openai SDK create_and_poll",
+    "uri": "ansible.builtin.uri, until + delay: 1",
+}
+COLORS = {"run": "#1b9e77", "module": "#1f78b4", "run_poll": "#7570b3", "sdk": "#d95f02", "uri": "#e7298a"}
+ORDER = ("run", "module", "run_poll", "sdk", "uri")
+
+
+def _ms(value):
+    return "–" if value is None else ("{0:.1f}".format(value * 1000) if value < 0.1 else "{0:.0f}".format(value * 1000))
+
+
+def _select(samples, client, duration=None, poll_after_ms="any"):
+    return [s for s in samples if s["client"] == client and (duration is None or s["duration"] == duration)
+            and (poll_after_ms == "any" or s["poll_after_ms"] == poll_after_ms) and not s["error"]]
+
+
+def _values(samples, key):
+    return [s[key] for s in samples if s[key] is not None]
+
+
+def _cell(values):
+    found = summary(values)
+    return "–" if found is None else "{0} / {1} ({2})".format(_ms(found["median"]), _ms(found["p95"]), found["n"])
+
+
+def _ratio(numerator, denominator):
+    if not numerator or not denominator:
+        return "–"
+    value = median(numerator) / median(denominator)
+    return "{0:.3f} (1/{1:.0f})".format(value, 1 / value) if value < 1 else "{0:.2f}".format(value)
+
+
+def _counts(values):
+    if not values:
+        return "–"
+    low, high, mid = min(values), max(values), median(values)
+    return "{0:g}".format(mid) if low == high else "{0:g} ({1}–{2})".format(mid, low, high)
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for dummy in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def chart(results, path):
+    """Latency (median, bar up to p95) and requests per run against run duration, one line per client."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(13, 6.2), gridspec_kw={"width_ratios": [1.35, 1]})
+    found = durations(results)
+    for client in ORDER:
+        points = [(d, _values(_select(results["latency"], client, d), "latency")) for d in found]
+        points = [(d, values) for d, values in points if values]
+        if not points:
+            continue
+        xs = [d for d, dummy in points]
+        mids = [max(median(v), 1e-4) * 1000 for dummy, v in points]
+        highs = [max(p95(v), 1e-4) * 1000 for dummy, v in points]
+        left.errorbar(xs, mids, yerr=[[0] * len(mids), [h - m for h, m in zip(highs, mids)]], marker="o", capsize=4,
+                      color=COLORS[client], label=NAMES[client], linestyle="--" if client == "module" else "-")
+        requests = [(d, _values(_select(results["latency"], client, d), "requests")) for d in found]
+        requests = [(d, median(v)) for d, v in requests if v and client != "module"]
+        if requests:
+            right.plot([d for d, dummy in requests], [v for dummy, v in requests], marker="o", color=COLORS[client])
+    left.axhline(20, color="grey", linestyle=":", linewidth=1)
+    left.text(found[0] if found else 0.2, 22, "20 ms target", color="grey", fontsize=8)
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xticks(found)
+    left.set_xticklabels(["{0:g}".format(d) for d in found])
+    left.set_xlabel("run duration on the server (s)")
+    left.set_ylabel("detection latency (ms): median, bar to p95")
+    left.set_title("Server finished → client knew")
+    left.grid(True, which="both", alpha=0.3)
+    right.set_xscale("log")
+    right.set_xticks(found)
+    right.set_xticklabels(["{0:g}".format(d) for d in found])
+    right.set_xlabel("run duration on the server (s)")
+    right.set_ylabel("HTTP requests per created-and-waited run (median)")
+    right.set_title("Requests per run (emulator request log)")
+    right.grid(True, alpha=0.3)
+    right.set_ylim(bottom=0)
+    info = results["machine"]
+    figure.suptitle("aiops.openai benchmark — {0} CPUs ({1}), Python {2}, ansible-core {3}, openai-poll-after-ms {4}".format(
+        info["nproc"], info["cpu"], info["python"], info["ansible_core"], results["poll_after_ms"]), fontsize=10)
+    handles, labels = left.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    figure.tight_layout(rect=(0, 0.09, 1, 1))
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _targets(checks):
+    rows = [("met" if c.met else "**missed**", c.name, c.detail) for c in checks]
+    return _table(["result", "target", "measured"], rows)
+
+
+def _latency_section(results):
+    found = durations(results)
+    samples = results["latency"]
+    rows = [["{0:g} s".format(d)] + [_cell(_values(_select(samples, c, d), "latency")) for c in ORDER] for d in found]
+    table = _table(["run duration"] + [NAMES[c] for c in ORDER], rows)
+    ratio_rows = []
+    for d in found:
+        values = {c: _values(_select(samples, c, d), "latency") for c in ORDER}
+        ratio_rows.append(["{0:g} s".format(d), _ratio(values["run"], values["sdk"]), _ratio(values["run"], values["uri"]),
+                           _ratio(values["module"], values["sdk"]), _ratio(values["module"], values["uri"]),
+                           _ratio(values["run_poll"], values["sdk"]), _ratio(values["run_poll"], values["uri"])])
+    ratios = _table(["run duration", "run (stream) ÷ SDK", "run (stream) ÷ uri", "module result ÷ SDK", "module result ÷ uri",
+                     "run (poll) ÷ SDK", "run (poll) ÷ uri"], ratio_rows)
+    return table, ratios
+
+
+def _requests_section(results):
+    found = durations(results)
+    samples = results["latency"]
+    clients = [c for c in ORDER if c != "module"]
+    rows = []
+    for d in found:
+        cells = []
+        for client in clients:
+            chosen = _select(samples, client, d)
+            cells.append("{0} ({1} polls)".format(_counts(_values(chosen, "requests")), _counts(_values(chosen, "polls"))))
+        rows.append(["{0:g} s".format(d)] + cells)
+    return _table(["run duration"] + [NAMES[c] for c in clients], rows)
+
+
+def _breakdown_section(results):
+    rows = []
+    for d in durations(results):
+        module = _select(results["latency"], "module", d)
+        rows.append(["{0:g} s".format(d), _cell(_values(module, "latency")), _cell(_values(module, "exit_latency")),
+                     _cell(_values(_select(results["latency"], "run", d), "latency"))])
+    table = _table(["run duration", "module wrote its result", "module process exited", "playbook moved on (run task result)"], rows)
+    profile_rows = [[row["label"], "{0:.0f}".format(row["import"] * 1000), "{0:.1f}".format(row["teardown"] * 1000)]
+                    for row in results["teardown"]]
+    profile = _table(["fresh process importing", "import (ms, median)", "exit teardown after the last atexit hook (ms, median)"],
+                     profile_rows)
+    return table, profile
+
+
+def _cadence_section(results):
+    """The pollers at every poll hint they were measured with, at the durations the other hints were."""
+    chosen_durations = sorted({s["duration"] for s in results["cadence"]})
+    pollers = sorted({s["client"] for s in results["cadence"]}, key=ORDER.index)
+    samples = results["cadence"] + [s for s in results["latency"] if s["client"] in pollers and s["duration"] in chosen_durations]
+    rows = []
+    for client in pollers:
+        settings = sorted({s["poll_after_ms"] for s in samples if s["client"] == client}, key=lambda v: -(v or 0))
+        for setting in settings:
+            for d in chosen_durations:
+                chosen = _select(samples, client, d, setting)
+                if not chosen:
+                    continue
+                rows.append([NAMES[client], "{0} ms".format(setting) if setting else "none", "{0:g} s".format(d),
+                             _counts(_values(chosen, "polls")), polls_allowed(d, setting) if setting else "–",
+                             _counts(_values(chosen, "requests")), _cell(_values(chosen, "latency"))])
+    return _table(["client", "openai-poll-after-ms", "run duration", "polls (GET run)", "allowed: 1 + ⌈duration / interval⌉",
+                   "requests", "latency ms: median / p95 (n)"], rows)
+
+
+def _overhead_section(results):
+    data = results["overhead"]
+    rows = []
+    walls = {}
+    for kind, label in (("run", "aiops.openai.run on a run of ~0 s (stream, completion_window set)"),
+                        ("uri", "ansible.builtin.uri doing one GET")):
+        walls[kind] = [s["wall"] for s in data["samples"] if s["client"] == kind and s["ok"]]
+        found = summary(walls[kind])
+        rows.append([label, _ms(found and found["median"]), _ms(found and found["p95"]), found and found["n"],
+                     "{0:g}".format(data["requests"][kind])])
+    table = _table(["task", "wall ms, median", "p95", "n", "requests per task"], rows)
+    ratio = median(walls["run"]) / median(walls["uri"]) if walls["run"] and walls["uri"] else None
+    return table, ratio
+
+
+def _scaling_section(results):
+    rows = []
+    for row in results["scaling"]:
+        rows.append([NAMES[row["client"]], row["hosts"], "{0:.1f}".format(row["wall"]), "{0:.1f}".format(row["span"]),
+                     row["requests"], "{0:.1f}".format(row["requests_per_run"]),
+                     _ms(median(row["latencies"])) if row["latencies"] else "–", len(row["errors"])])
+    return _table(["client", "hosts = forks = runs", "ansible-playbook wall (s)", "first task start → last result (s)",
+                   "requests", "per run", "median detection latency (ms)", "failed"], rows)
+
+
+def _rerun_section(results):
+    runs = results["rerun"]
+    run_task = scenarios.RERUN_TASKS[-1]
+    rows = []
+    for label, chosen in (("first run (creates everything)", [r for r in runs if r["first"]]),
+                          ("unchanged rerun", [r for r in runs if not r["first"]])):
+        if not chosen:
+            continue
+        walls = summary([r["wall"] for r in chosen])
+        task_walls = summary([r["task_wall"][run_task] for r in chosen])
+        changed = sorted({task for r in chosen for task, value in r["changed"].items() if value})
+        rows.append([label, len(chosen), _counts([r["requests"] for r in chosen]),
+                     _counts([r["task_requests"].get(run_task, 0) for r in chosen]),
+                     ", ".join(changed) if changed else "none (changed: false)",
+                     "{0:.2f} / {1:.2f}".format(walls["median"], walls["p95"]),
+                     "{0} / {1}".format(_ms(task_walls["median"]), _ms(task_walls["p95"]))])
+    per_task = []
+    reruns = [r for r in runs if not r["first"]]
+    if reruns:
+        for task in scenarios.RERUN_TASKS:
+            per_task.append([task, _counts([r["task_requests"].get(task, 0) for r in reruns]),
+                             _ms(median([r["task_wall"][task] for r in reruns]))])
+    return (_table(["playbook run", "n", "requests (all tasks)", "requests of the run task", "changed tasks",
+                    "playbook wall s: median / p95", "run task ms: median / p95"], rows),
+            _table(["task (unchanged rerun)", "requests", "wall ms, median"], per_task))
+
+
+def markdown(results, checks, command):
+    """The text of docs/performance.md."""
+    info = results["machine"]
+    latency, ratios = _latency_section(results)
+    breakdown, profile = _breakdown_section(results)
+    overhead, overhead_ratio = _overhead_section(results)
+    rerun, rerun_tasks = _rerun_section(results)
+    long_reps = {c: len(_select(results["latency"], c, max(durations(results)))) for c in ORDER}
+    poll_ms = results["poll_after_ms"]
+    lines = [
+        "# Performance",
+        "",
+        "How long a playbook waits for an Assistants run, and how many requests it costs, with",
+        "`aiops.openai.run` and with what a user would otherwise pick. Generated by `make bench`",
+        "(`tests/bench/`) against the local emulator (`tests/emulator/`); do not edit by hand.",
+        "",
+        "- Command: `{0}` from the repository root; it took {1:.0f} s on this machine.".format(
+            command, results["seconds"]),
+        "- Commit: `{0}`; {1}.".format(results.get("commit") or "unknown", info["date"]),
+        "- Machine: {0} CPUs, {1}; {2}; Python {3}; ansible-core {4}; openai SDK {5}.".format(
+            info["nproc"], info["cpu"], info["system"], info["python"], info["ansible_core"], info["openai"]),
+        "- Load average (1, 5, 15 min) at the start: {0}; at the end: {1}.".format(_load(info.get("loadavg")), _load(info.get("loadavg_end"))),
+        "  1-minute load average when each measurement began (the benchmark waits up to {0} s for it to drop".format(QUIET_WAIT),
+        "  below the CPU count): {0}. Other work on the machine shows up in the p95 columns.".format(
+            ", ".join("{0} {1:.2f}".format(name, value) for name, value in (results.get("loads") or {}).items() if value is not None)),
+        "",
+        "## Targets",
+        "",
+        _targets(checks),
+        "",
+        "Request counts are exact, and `make bench-smoke` (part of `make test`) fails when the module sends more",
+        "requests than these targets allow. Times are reported here, never asserted.",
+        "",
+        "## Detection latency",
+        "",
+        "Time from the moment the run reached its final state on the server (the emulator's",
+        "`completed_exact`, `GET /_emulator/runs`) to the moment the client knew it. Milliseconds,",
+        "`median / p95 (repetitions)`. The emulator sends `openai-poll-after-ms: {0}` on every GET run for".format(poll_ms),
+        "every client, so the SDK polls every second as it does without the header, the `uri` loop",
+        "uses `delay: 1`, and the module's poll mode follows the same 1 s hint.",
+        "",
+        latency,
+        "",
+        "Repetitions are in parentheses. {0}".format(
+            "At {0:g} s the uri loop has fewer: it starts a module process for every poll, so only a few of its".format(
+                max(durations(results))) if long_reps["uri"] < long_reps["run"] else ""),
+        "repetitions can run at once, and more would not fit in the time `make bench` is allowed."
+        if long_reps["uri"] < long_reps["run"] else "",
+        "",
+        "Ratios of the medians (below 1 = faster than the reference):",
+        "",
+        ratios,
+        "",
+        "![Detection latency and requests against run duration](performance.png)",
+        "",
+        "## Requests per created-and-waited run",
+        "",
+        "From the emulator's request log (`GET /_emulator/requests`): every request on the run's thread,",
+        "median (min–max) over the repetitions above. The module's stream mode sends GET messages and",
+        "GET runs (to find a run it made earlier: idempotence) and one streamed POST; its answer (run, steps,",
+        "messages, `output_text`) comes from the stream. Poll mode adds the polls and one GET steps and one",
+        "GET messages after the run. The SDK and the uri loop return only the run object: reading the",
+        "answer would cost them one more request.",
+        "",
+        _requests_section(results),
+        "",
+        "## Where the streaming latency goes",
+        "",
+        "The same stream wait seen at three points (ms, median / p95 (n)): the module's Python entry run as",
+        "a process of its own (`plugins/modules/run.py ARGS`, the code AnsiballZ runs) writes its result,",
+        "that process exits, and, in a playbook, the run task's result reaches the controller.",
+        "",
+        breakdown,
+        "",
+        "The module knows the run has ended a couple of milliseconds after the server: the stream",
+        "delivers `thread.run.completed` at once and nothing is requested afterwards. Most of what the",
+        "playbook waits for comes after the result is written. First the module process exits: AnsiballZ",
+        "deletes its payload directory and the interpreter tears down every module the process imported",
+        "(requests, urllib3, `ansible.module_utils`), which a uri task pays as well. Then Ansible runs",
+        "`rm -f -r` on the task's temporary directory (one more `/bin/sh`, without pipelining) and carries",
+        "the result from the worker process to the strategy. A fresh process importing just these",
+        "modules (`tests/bench/profile.py`):",
+        "",
+        profile,
+        "",
+        "## Polling and `openai-poll-after-ms`",
+        "",
+        "The module's poll mode (also its fallback when a stream breaks) and the SDK with other hints,",
+        "runs of the durations below. Without a hint the module backs off from 0.1 s to 2 s.",
+        "",
+        _cadence_section(results),
+        "",
+        "## Task overhead",
+        "",
+        "Wall time of one task from its start to its result reaching the controller (`bench_timing`",
+        "callback), on a run that ends at once (emulator `run_duration: 0`), alternating with a uri task",
+        "doing one request, one host, {0} repetitions each. Ratio of the medians: **{1}**.".format(
+            len(results["overhead"]["samples"]) // 2,
+            "{0:.2f} ×".format(overhead_ratio) if overhead_ratio else "–"),
+        "",
+        overhead,
+        "",
+        "## Scaling",
+        "",
+        "N inventory hosts (`ansible_connection: local`, forks = N), each creating and waiting on its own",
+        "run of 1 s on its own thread, all started together. Every host starts a module process at the",
+        "same moment ({0} CPUs here), so with many hosts the runs end while other hosts' modules are still".format(
+            results["machine"]["nproc"]),
+        "starting, and the latency column shows time spent waiting for a CPU. The uri loop starts a",
+        "process for every poll, and so falls further behind as N grows.",
+        "",
+        _scaling_section(results),
+        "",
+        "## Rerun cost",
+        "",
+        "`tests/bench/playbooks/rerun.yml`: assistant, thread (its ID kept in a file), message, run, as",
+        "in the demo. Run once, then again unchanged; requests per task by the time window between",
+        "the task's start and its result.",
+        "",
+        rerun,
+        "",
+        rerun_tasks,
+        "",
+        "## How each number is measured",
+        "",
+        "- **Server side.** Each emulator records `completed_exact` (`time.time()` of the run's final",
+        "  transition) and every request. Runs last exactly the run duration; one emulator per duration",
+        "  (and per poll hint), all on loopback.",
+        "- **Ansible clients** (`run`, `run` with `wait_strategy: poll`, uri): `ansible-playbook` with one",
+        "  inventory host per repetition (`ansible_connection: local`, forks = hosts, strategy `free`),",
+        "  each on a thread of its own. \"Client knew\" is `time.time()` in the controller when the",
+        "  result of the waiting task arrives (`tests/bench/callback_plugins/bench_timing.py`,",
+        "  `v2_runner_on_ok`): the moment the playbook moves on. Same callback, same moment for the",
+        "  module and for the uri loop's GET task.",
+        "- **SDK**: `client.beta.threads.runs.create_and_poll(...)` in a thread of the benchmark process;",
+        "  \"client knew\" is `time.time()` right after it returns.",
+        "- **Module result**: the run module's own entry point as a process, started like AnsiballZ",
+        "  starts it; \"client knew\" is when its result arrived on the pipe.",
+        "- **Fair phases.** Pollers see a run's end at their next poll, so with whole-second runs and",
+        "  a 1 s interval they would always poll just after the end. Each run's first GET is held back",
+        "  by a different phase, spread evenly over one second (a `delay` fault rule on that thread's",
+        "  run, identical for every client; the stream client sends no GET, so it never applies there).",
+        "- **Scheduling.** Repetitions of one client run side by side, longest first. For the stream",
+        "  clients no run ends while another repetition starts up or ends (first-fit schedule in",
+        "  `tests/bench/scenarios.py`), so what is measured is the client, not a neighbour; at most",
+        "  {0} uri loops run at once. Clients are measured one after the other, never together.".format(scenarios.URI_PARALLEL),
+        "- **Requests** are counted per run from the request log, by the run's thread.",
+        "- Raw results: `.tmp/bench/results.json`; playbook logs and inventories next to it.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _load(values):
+    return "–" if not values else ", ".join("{0:.2f}".format(v) for v in values)
+
+
+def write(results, checks, markdown_path, chart_path, command):
+    chart(results, chart_path)
+    with open(markdown_path, "w", encoding="utf-8") as handle:
+        handle.write(markdown(results, checks, command))
