@@ -123,10 +123,10 @@ def get_or_none(client, path):
         raise
 
 
-def list_objects(client, path, limit, order="desc", params=None):
+def list_objects(client, path, limit, order="desc", params=None, deadline=None):
     """The first ``limit`` objects of a list endpoint, in ``order``."""
     found = []
-    for item in client.paginate(path, params=params, order=order, limit=min(limit, 100)):
+    for item in client.paginate(path, params=params, order=order, limit=min(limit, 100), deadline=deadline):
         found.append(item)
         if len(found) >= limit:
             break

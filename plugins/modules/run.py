@@ -414,10 +414,10 @@ waited:
 
 import time
 
-from ansible.module_utils.six import string_types
 
 from ansible_collections.aiops.openai.plugins.module_utils._client import APIError, ResponseLostError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._resources import normalize_content
 from ansible_collections.aiops.openai.plugins.module_utils._runs import (
     RUN_MARKER,
     ThreadView,
@@ -564,8 +564,7 @@ class RunModule(OpenAIModule):
             messages = []
             for index, message in enumerate(p["additional_messages"]):
                 where = "additional_messages[{0}]".format(index)
-                if not isinstance(message["content"], (string_types, list)) or not message["content"]:
-                    raise ValidationError("{0}.content: must be a non-empty string or list of content parts".format(where))
+                normalize_content(message["content"], where + ".content")
                 item = drop_none(message)
                 if "metadata" in item:
                     item["metadata"] = normalize_metadata(item["metadata"], reserved=(RUN_MARKER,), room=1, option=where + ".metadata")

@@ -127,6 +127,7 @@ runs:
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, list_objects
 from ansible_collections.aiops.openai.plugins.module_utils._runs import (
     get_run,
     list_run_messages,
@@ -166,20 +167,14 @@ class RunInfoModule(OpenAIModule):
             raise ValidationError("completion_window: must be a positive number of seconds, got {0}".format(p["completion_window"]))
         if p["timeouts"]["read"] is None or p["timeouts"]["read"] <= 0:
             raise ValidationError("timeouts.read: must be a positive number of seconds, got {0}".format(p["timeouts"]["read"]))
-        if not 1 <= p["limit"] <= 10000:
-            raise ValidationError("limit: must be between 1 and 10000, got {0}".format(p["limit"]))
+        check_limit(p)
 
     def execute(self):
         read = self.params["timeouts"]["read"]
         deadline = self.deadline(read)
         if self.run_id is None:
-            runs = []
-            for run in self.client.paginate(run_path(self.thread_id), order=self.params["order"],
-                                            limit=min(self.params["limit"], 100), deadline=deadline):
-                runs.append(run)
-                if len(runs) >= self.params["limit"]:
-                    break
-            self.result["runs"] = runs
+            self.result["runs"] = list_objects(self.client, run_path(self.thread_id), self.params["limit"],
+                                               self.params["order"], deadline=deadline)
             return
         run = get_run(self.client, self.thread_id, self.run_id, deadline=deadline)
         window = self.params["completion_window"]

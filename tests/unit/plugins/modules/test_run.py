@@ -108,6 +108,7 @@ BAD_INPUT = [
     ({"response_format": "xml"}, "response_format"),
     ({"response_format": {"type": "json_schema"}}, "response_format.json_schema"),
     ({"additional_messages": [{"content": ""}]}, "additional_messages[0].content"),
+    ({"additional_messages": [{"content": [{"type": "video"}]}]}, "additional_messages[0].content[0]"),
     ({"additional_messages": [{"content": "hi", "metadata": {RUN_MARKER: "x"}}]}, "additional_messages[0].metadata"),
     ({"idempotency_key": " "}, "idempotency_key"),
     ({"api_key": None}, "api_key"),
