@@ -6,6 +6,9 @@ Every client works on ``Rep`` objects (one created-and-waited run each) and fill
 
 - ``run`` / ``run_poll``: ``aiops.openai.run`` in ``ansible-playbook`` (one inventory host per
   repetition); ``saw`` = when the task's result reached the controller (``bench_timing`` callback).
+- ``run_pipelined``: ``run`` with Ansible's pipelining on (host variable ``ansible_pipelining``):
+  the module goes to the interpreter on stdin, so there is no task temporary directory to create
+  and remove.
 - ``uri``: an ``ansible.builtin.uri`` POST task, then a GET task with ``until``/``retries``/``delay: 1``;
   ``saw`` = when the GET task's result reached the controller.
 - ``sdk``: ``client.beta.threads.runs.create_and_poll`` of the official ``openai`` SDK in a thread
@@ -58,18 +61,28 @@ def _sleep_until(moment):
         time.sleep(remaining)
 
 
-def _host_vars(rep, wait_strategy):
-    return {
+def _host_vars(rep, workdir, label):
+    found = {
         "bench_base_url": rep.station.base_url,
         "bench_thread_id": rep.thread_id,
         "bench_assistant_id": rep.station.assistant_id,
         "bench_offset": round(rep.offset, 3),
-        "bench_wait_strategy": wait_strategy,
+        "bench_wait_strategy": "poll" if rep.client == "run_poll" else "stream",
+        # Ansible creates its task temporary directories here (none with pipelining): see remote_tmp().
+        "ansible_remote_tmp": remote_tmp(workdir, label),
     }
+    if rep.client == "run_pipelined":
+        found["ansible_pipelining"] = True
+    return found
+
+
+def remote_tmp(workdir, label):
+    """Where the hosts of one ansible-playbook run keep their task temporary directories."""
+    return os.path.join(workdir, label + ".remote-tmp")
 
 
 def run_ansible(reps, workdir, label):
-    """Drive ``reps`` (all of one client: run, run_poll or uri) through one ansible-playbook."""
+    """Drive ``reps`` (all of one client: run, run_pipelined, run_poll or uri) through one ansible-playbook."""
     client = reps[0].client
     if client == "uri":
         playbook, first_task, wait_task = "latency_uri.yml", "Create the run", "Wait for the run"
@@ -80,7 +93,7 @@ def run_ansible(reps, workdir, label):
     names = {}
     for index, rep in enumerate(reps):
         name = "rep{0:03d}".format(index)
-        hosts[name] = _host_vars(rep, "poll" if client == "run_poll" else "stream")
+        hosts[name] = _host_vars(rep, workdir, label)
         names[name] = rep
     result = run_playbook(playbook, hosts, workdir, label, common={"bench_api_key": API_KEY}, check=False)
     starts, results = result.starts(first_task), result.results(wait_task)

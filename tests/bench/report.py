@@ -11,13 +11,18 @@ from bench.suite import QUIET_WAIT, durations  # noqa: E402  pylint: disable=wro
 
 NAMES = {
     "run": "aiops.openai.run, stream (default)",
+    "run_pipelined": "aiops.openai.run, stream, Ansible pipelining on",
     "module": "run module process, stream: result written",
     "run_poll": "aiops.openai.run, wait_strategy: poll",
     "sdk": "openai SDK create_and_poll",
     "uri": "ansible.builtin.uri, until + delay: 1",
 }
-COLORS = {"run": "#1b9e77", "module": "#1f78b4", "run_poll": "#7570b3", "sdk": "#d95f02", "uri": "#e7298a"}
-ORDER = ("run", "module", "run_poll", "sdk", "uri")
+COLORS = {"run": "#1b9e77", "run_pipelined": "#66a61e", "module": "#1f78b4", "run_poll": "#7570b3", "sdk": "#d95f02", "uri": "#e7298a"}
+ORDER = ("run", "run_pipelined", "module", "run_poll", "sdk", "uri")
+LINES = {"module": "--", "run_pipelined": "-."}
+# Clients whose median latency is compared with the SDK's and the uri loop's, and their column labels.
+RATIO_CLIENTS = (("run", "run (stream)"), ("run_pipelined", "run (stream, pipelining)"), ("module", "module result"),
+                 ("run_poll", "run (poll)"))
 
 
 def _ms(value):
@@ -71,7 +76,7 @@ def chart(results, path):
         mids = [max(median(v), 1e-4) * 1000 for dummy, v in points]
         highs = [max(p95(v), 1e-4) * 1000 for dummy, v in points]
         left.errorbar(xs, mids, yerr=[[0] * len(mids), [h - m for h, m in zip(highs, mids)]], marker="o", capsize=4,
-                      color=COLORS[client], label=NAMES[client], linestyle="--" if client == "module" else "-")
+                      color=COLORS[client], label=NAMES[client], linestyle=LINES.get(client, "-"))
         requests = [(d, _values(_select(results["latency"], client, d), "requests")) for d in found]
         requests = [(d, median(v)) for d, v in requests if v and client != "module"]
         if requests:
@@ -117,11 +122,10 @@ def _latency_section(results):
     ratio_rows = []
     for d in found:
         values = {c: _values(_select(samples, c, d), "latency") for c in ORDER}
-        ratio_rows.append(["{0:g} s".format(d), _ratio(values["run"], values["sdk"]), _ratio(values["run"], values["uri"]),
-                           _ratio(values["module"], values["sdk"]), _ratio(values["module"], values["uri"]),
-                           _ratio(values["run_poll"], values["sdk"]), _ratio(values["run_poll"], values["uri"])])
-    ratios = _table(["run duration", "run (stream) ÷ SDK", "run (stream) ÷ uri", "module result ÷ SDK", "module result ÷ uri",
-                     "run (poll) ÷ SDK", "run (poll) ÷ uri"], ratio_rows)
+        ratio_rows.append(["{0:g} s".format(d)] + [_ratio(values[client], values[reference])
+                                                   for client, dummy in RATIO_CLIENTS for reference in ("sdk", "uri")])
+    ratios = _table(["run duration"] + ["{0} ÷ {1}".format(label, reference) for dummy, label in RATIO_CLIENTS
+                                        for reference in ("SDK", "uri")], ratio_rows)
     return table, ratios
 
 
@@ -144,8 +148,10 @@ def _breakdown_section(results):
     for d in durations(results):
         module = _select(results["latency"], "module", d)
         rows.append(["{0:g} s".format(d), _cell(_values(module, "latency")), _cell(_values(module, "exit_latency")),
-                     _cell(_values(_select(results["latency"], "run", d), "latency"))])
-    table = _table(["run duration", "module wrote its result", "module process exited", "playbook moved on (run task result)"], rows)
+                     _cell(_values(_select(results["latency"], "run", d), "latency")),
+                     _cell(_values(_select(results["latency"], "run_pipelined", d), "latency"))])
+    table = _table(["run duration", "module wrote its result", "module process exited",
+                    "playbook moved on (run task result)", "playbook moved on, pipelining"], rows)
     profile_rows = [[row["label"], "{0:.0f}".format(row["import"] * 1000), "{0:.1f}".format(row["teardown"] * 1000)]
                     for row in results["teardown"]]
     profile = _table(["fresh process importing", "import (ms, median)", "exit teardown after the last atexit hook (ms, median)"],
@@ -307,9 +313,21 @@ def markdown(results, checks, command):
         "teardown of every module it imported (requests, urllib3, `ansible.module_utils`). The middle",
         "column runs the module entry outside AnsiballZ, where the hook stays off, so it still shows that",
         "teardown. In an interleaved A/B of 60 runs each, the hook took the playbook-level median from",
-        "51.3 ms (p95 74.4) to 19.2 ms (p95 25.0). What remains is Ansible's own work: `rm -f -r` on the",
-        "task's temporary directory (one more `/bin/sh`, without pipelining) and carrying the result from",
-        "the worker process to the strategy, which a uri task pays too, with the teardown on top.",
+        "51.3 ms (p95 74.4) to 19.2 ms (p95 25.0).",
+        "",
+        "What remains is Ansible's own per-task work, which a uri task pays as well: the",
+        "`/bin/sh -c '... && sleep 0'` that wraps the module, carrying the result from the worker process",
+        "to the strategy and, in Ansible's default configuration, one more `/bin/sh` that runs",
+        "`rm -f -r` on the task's temporary directory after the module has answered (`strace -f` of one",
+        "task: the module exits, `sleep 0` runs, then the removal's shell, `rm` and another `sleep 0`).",
+        "With pipelining on, Ansible hands the module to the interpreter on stdin and there is no",
+        "temporary directory to make or remove: the last column, {0}.".format(_pipelining_gain(results)),
+        "Pipelining is an Ansible connection setting the user owns (`pipelining = True` in the",
+        "`[connection]` section of `ansible.cfg`, `ANSIBLE_PIPELINING=True`, or the host variable",
+        "`ansible_pipelining`; with `become` through sudo, sudo must not require a tty); the collection",
+        "cannot turn it on for its own tasks, and its documentation recommends it",
+        "(`docs/docsite/rst/guide_runs.rst`, \"Waiting faster\").",
+        "",
         "A fresh process importing just these modules (`tests/bench/profile.py`):",
         "",
         profile,
@@ -357,8 +375,10 @@ def markdown(results, checks, command):
         "- **Server side.** Each emulator records `completed_exact` (`time.time()` of the run's final",
         "  transition) and every request. Runs last exactly the run duration; one emulator per duration",
         "  (and per poll hint), all on loopback.",
-        "- **Ansible clients** (`run`, `run` with `wait_strategy: poll`, uri): `ansible-playbook` with one",
-        "  inventory host per repetition (`ansible_connection: local`, forks = hosts, strategy `free`),",
+        "- **Ansible clients** (`run`, `run` with pipelining, `run` with `wait_strategy: poll`, uri):",
+        "  `ansible-playbook` with one inventory host per repetition (`ansible_connection: local`,",
+        "  forks = hosts, strategy `free`; pipelining only where named, as the host variable",
+        "  `ansible_pipelining`),",
         "  each on a thread of its own. \"Client knew\" is `time.time()` in the controller when the",
         "  result of the waiting task arrives (`tests/bench/callback_plugins/bench_timing.py`,",
         "  `v2_runner_on_ok`): the moment the playbook moves on. Same callback, same moment for the",
@@ -380,6 +400,16 @@ def markdown(results, checks, command):
         "",
     ]
     return "\n".join(lines)
+
+
+def _pipelining_gain(results):
+    """The playbook-level streaming median with and without pipelining, over all durations."""
+    plain = _values(_select(results["latency"], "run"), "latency")
+    piped = _values(_select(results["latency"], "run_pipelined"), "latency")
+    if not plain or not piped:
+        return "not measured in this run"
+    return "{0} ms median against {1} ms without it, over all durations ({2} and {3} runs)".format(
+        _ms(median(piped)), _ms(median(plain)), len(piped), len(plain))
 
 
 def _load(values):

@@ -35,6 +35,7 @@ FULL = {
     # process per poll, so its 20 s runs are fewer.
     "latency": [
         ("run", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
+        ("run_pipelined", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
         ("module", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
         ("run_poll", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20)) + _plan((1.0, 5.0), (5, 5), 500) + _plan((1.0, 5.0), (5, 5), None)),
         ("sdk", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20)) + _plan((1.0, 5.0), (5, 5), 500)),
@@ -50,6 +51,7 @@ SMOKE = {
     "name": "smoke",
     "latency": [
         ("run", _plan((0.2, 1.0), (2, 2))),
+        ("run_pipelined", _plan((0.2, 1.0), (2, 2))),
         ("module", _plan((0.2, 1.0), (2, 2))),
         ("run_poll", _plan((0.2, 1.0), (2, 2)) + _plan((2.0,), (2,), 500) + _plan((2.0,), (2,), 2000)),
         ("sdk", _plan((0.2, 1.0), (2, 2))),
@@ -61,6 +63,8 @@ SMOKE = {
     "teardown": 2,
 }
 
+# The clients that are aiops.openai.run streaming (Ansible's defaults, and with pipelining).
+STREAM_CLIENTS = ("run", "run_pipelined")
 # Most requests one created-and-waited run may take with streaming, and a rerun's run task.
 STREAM_REQUESTS = 3
 RERUN_REQUESTS = 3
@@ -192,7 +196,7 @@ def check_targets(results):
     errors = _errors(results)
     checks.append(Check("every measured run completed and was seen by its client", not errors,
                         "; ".join("{0}: {1}".format(e["client"], e["error"]) for e in errors[:5]) or "all runs completed", True))
-    stream = [s for s in results["latency"] if s["client"] == "run"]
+    stream = [s for s in results["latency"] if s["client"] in STREAM_CLIENTS]
     worst = max((s["requests"] for s in stream), default=None)
     checks.append(Check("streaming: at most {0} requests per created-and-waited run, at every duration".format(STREAM_REQUESTS),
                         bool(stream) and worst <= STREAM_REQUESTS,
@@ -215,7 +219,8 @@ def check_targets(results):
                             sorted({r["task_requests"].get(run_task, 0) for r in reruns}),
                             sorted({task for r in reruns for task, changed in r["changed"].items() if changed}) or "none"),
                         True))
-    for label, client in (("playbook moved on", "run"), ("module result written", "module")):
+    for label, client in (("playbook moved on", "run"), ("playbook moved on, pipelining", "run_pipelined"),
+                          ("module result written", "module")):
         medians = {d: median(_samples(results, client, d)) for d in durations(results) if _samples(results, client, d)}
         sdk = {d: median(_samples(results, "sdk", d)) for d in durations(results) if _samples(results, "sdk", d)}
         if not medians:

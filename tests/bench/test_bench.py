@@ -10,6 +10,7 @@ import os
 import pytest
 
 from bench import report, scenarios, suite
+from bench.clients import remote_tmp
 from bench.lab import is_run_poll, thread_requests
 from bench.stats import median, p95, polls_allowed, quantile
 
@@ -146,6 +147,18 @@ def test_smoke_streaming_takes_at_most_three_requests_per_run(smoke):
     stream = [s for s in results["latency"] if s["client"] == "run"]
     assert stream and all(s["posts"] == 1 for s in stream), "one create request per run"
     assert all(s["polls"] == 0 for s in stream), "a stream that did not break needs no poll"
+
+
+@pytest.mark.timeout(900)
+def test_smoke_pipelined_client_really_pipelines(smoke):
+    results, _checks, markdown, _chart = smoke
+    workdir = os.path.dirname(markdown)
+    piped = [s for s in results["latency"] if s["client"] == "run_pipelined"]
+    assert piped and all(s["requests"] <= suite.STREAM_REQUESTS and s["posts"] == 1 for s in piped)
+    # Without pipelining Ansible makes the task temporary directories under ansible_remote_tmp;
+    # with it, it sends the module on stdin and never makes that directory.
+    assert os.path.isdir(remote_tmp(workdir, "latency-run"))
+    assert not os.path.exists(remote_tmp(workdir, "latency-run_pipelined"))
 
 
 @pytest.mark.timeout(900)
