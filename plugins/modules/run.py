@@ -101,9 +101,25 @@ options:
         type: raw
         required: true
       attachments:
-        description: Files attached to the message, as the API accepts them (C(file_id) and C(tools)).
+        description: Files attached to the message.
         type: list
         elements: dict
+        suboptions:
+          file_id:
+            description: The ID of the file.
+            type: str
+            required: true
+          tools:
+            description: The tools the file is added to.
+            type: list
+            elements: dict
+            required: true
+            suboptions:
+              type:
+                description: The tool.
+                type: str
+                required: true
+                choices: [code_interpreter, file_search]
       metadata:
         description: Metadata of the message (at most 15 keys here; one is reserved for the module's marker).
         type: dict
@@ -417,7 +433,11 @@ import time
 
 from ansible_collections.aiops.openai.plugins.module_utils._client import APIError, ResponseLostError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
-from ansible_collections.aiops.openai.plugins.module_utils._resources import normalize_content
+from ansible_collections.aiops.openai.plugins.module_utils._resources import (
+    message_options,
+    normalize_attachments,
+    normalize_content,
+)
 from ansible_collections.aiops.openai.plugins.module_utils._runs import (
     RUN_MARKER,
     ThreadView,
@@ -472,12 +492,7 @@ class RunModule(OpenAIModule):
         model=dict(type="str"),
         instructions=dict(type="str"),
         additional_instructions=dict(type="str"),
-        additional_messages=dict(type="list", elements="dict", options=dict(
-            role=dict(type="str", choices=["user", "assistant"], default="user"),
-            content=dict(type="raw", required=True),
-            attachments=dict(type="list", elements="dict"),
-            metadata=dict(type="dict"),
-        )),
+        additional_messages=dict(type="list", elements="dict", options=message_options()),
         tools=tools_argument_spec(),
         metadata=dict(type="dict"),
         temperature=dict(type="float"),
@@ -565,7 +580,7 @@ class RunModule(OpenAIModule):
             for index, message in enumerate(p["additional_messages"]):
                 where = "additional_messages[{0}]".format(index)
                 normalize_content(message["content"], where + ".content")
-                item = drop_none(message)
+                item = drop_none(dict(message, attachments=normalize_attachments(message["attachments"], where + ".attachments")))
                 if "metadata" in item:
                     item["metadata"] = normalize_metadata(item["metadata"], reserved=(RUN_MARKER,), room=1, option=where + ".metadata")
                 messages.append(item)

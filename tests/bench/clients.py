@@ -9,6 +9,8 @@ Every client works on ``Rep`` objects (one created-and-waited run each) and fill
 - ``run_pipelined``: ``run`` with Ansible's pipelining on (host variable ``ansible_pipelining``):
   the module goes to the interpreter on stdin, so there is no task temporary directory to create
   and remove.
+- ``floor``: ``playbooks/library/bench_floor.py``, the least a module can do (one streamed POST
+  with the standard library, result written, process ended at once): Ansible's own per-task cost.
 - ``uri``: an ``ansible.builtin.uri`` POST task, then a GET task with ``until``/``retries``/``delay: 1``;
   ``saw`` = when the GET task's result reached the controller.
 - ``sdk``: ``client.beta.threads.runs.create_and_poll`` of the official ``openai`` SDK in a thread
@@ -82,13 +84,13 @@ def remote_tmp(workdir, label):
 
 
 def run_ansible(reps, workdir, label):
-    """Drive ``reps`` (all of one client: run, run_pipelined, run_poll or uri) through one ansible-playbook."""
+    """Drive ``reps`` (all of one client: run, run_pipelined, floor, run_poll or uri) through one ansible-playbook."""
     client = reps[0].client
     if client == "uri":
         playbook, first_task, wait_task = "latency_uri.yml", "Create the run", "Wait for the run"
     else:
-        playbook, first_task = "latency_run.yml", "Run the assistant and wait for the answer"
-        wait_task = first_task
+        playbook = "latency_floor.yml" if client == "floor" else "latency_run.yml"
+        first_task = wait_task = "Run the assistant and wait for the answer"
     hosts = {}
     names = {}
     for index, rep in enumerate(reps):

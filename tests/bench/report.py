@@ -12,14 +12,18 @@ from bench.suite import QUIET_WAIT, durations  # noqa: E402  pylint: disable=wro
 NAMES = {
     "run": "aiops.openai.run, stream (default)",
     "run_pipelined": "aiops.openai.run, stream, Ansible pipelining on",
+    "floor": "yardstick: least a module can do (bench_floor), stream",
     "module": "run module process, stream: result written",
     "run_poll": "aiops.openai.run, wait_strategy: poll",
     "sdk": "openai SDK create_and_poll",
     "uri": "ansible.builtin.uri, until + delay: 1",
 }
-COLORS = {"run": "#1b9e77", "run_pipelined": "#66a61e", "module": "#1f78b4", "run_poll": "#7570b3", "sdk": "#d95f02", "uri": "#e7298a"}
-ORDER = ("run", "run_pipelined", "module", "run_poll", "sdk", "uri")
-LINES = {"module": "--", "run_pipelined": "-."}
+COLORS = {"run": "#1b9e77", "run_pipelined": "#66a61e", "floor": "#666666", "module": "#1f78b4", "run_poll": "#7570b3", "sdk": "#d95f02", "uri": "#e7298a"}
+ORDER = ("run", "run_pipelined", "floor", "module", "run_poll", "sdk", "uri")
+LINES = {"module": "--", "run_pipelined": "-.", "floor": ":"}
+# Clients whose requests are not compared: the module alone is the run client again, and the yardstick
+# makes no idempotence lookups.
+NO_REQUESTS = ("module", "floor")
 # Clients whose median latency is compared with the SDK's and the uri loop's, and their column labels.
 RATIO_CLIENTS = (("run", "run (stream)"), ("run_pipelined", "run (stream, pipelining)"), ("module", "module result"),
                  ("run_poll", "run (poll)"))
@@ -78,7 +82,7 @@ def chart(results, path):
         left.errorbar(xs, mids, yerr=[[0] * len(mids), [h - m for h, m in zip(highs, mids)]], marker="o", capsize=4,
                       color=COLORS[client], label=NAMES[client], linestyle=LINES.get(client, "-"))
         requests = [(d, _values(_select(results["latency"], client, d), "requests")) for d in found]
-        requests = [(d, median(v)) for d, v in requests if v and client != "module"]
+        requests = [(d, median(v)) for d, v in requests if v and client not in NO_REQUESTS]
         if requests:
             right.plot([d for d, dummy in requests], [v for dummy, v in requests], marker="o", color=COLORS[client])
     left.axhline(20, color="grey", linestyle=":", linewidth=1)
@@ -132,7 +136,7 @@ def _latency_section(results):
 def _requests_section(results):
     found = durations(results)
     samples = results["latency"]
-    clients = [c for c in ORDER if c != "module"]
+    clients = [c for c in ORDER if c not in NO_REQUESTS]
     rows = []
     for d in found:
         cells = []
@@ -149,9 +153,10 @@ def _breakdown_section(results):
         module = _select(results["latency"], "module", d)
         rows.append(["{0:g} s".format(d), _cell(_values(module, "latency")), _cell(_values(module, "exit_latency")),
                      _cell(_values(_select(results["latency"], "run", d), "latency")),
+                     _cell(_values(_select(results["latency"], "floor", d), "latency")),
                      _cell(_values(_select(results["latency"], "run_pipelined", d), "latency"))])
     table = _table(["run duration", "module wrote its result", "module process exited",
-                    "playbook moved on (run task result)", "playbook moved on, pipelining"], rows)
+                    "playbook moved on (run task result)", "same, yardstick module", "same, run with pipelining"], rows)
     profile_rows = [[row["label"], "{0:.0f}".format(row["import"] * 1000), "{0:.1f}".format(row["teardown"] * 1000)]
                     for row in results["teardown"]]
     profile = _table(["fresh process importing", "import (ms, median)", "exit teardown after the last atexit hook (ms, median)"],
@@ -315,9 +320,12 @@ def markdown(results, checks, command):
         "teardown. In an interleaved A/B of 60 runs each, the hook took the playbook-level median from",
         "51.3 ms (p95 74.4) to 19.2 ms (p95 25.0).",
         "",
-        "What remains is Ansible's own per-task work, which a uri task pays as well: the",
-        "`/bin/sh -c '... && sleep 0'` that wraps the module, carrying the result from the worker process",
-        "to the strategy and, in Ansible's default configuration, one more `/bin/sh` that runs",
+        "What remains is Ansible's own per-task work, which every module pays. The yardstick column",
+        "measures it: `tests/bench/playbooks/library/bench_floor.py` sends one streamed POST with the",
+        "standard library, writes its result the moment the run ends and ends its process at once, with",
+        "nothing of AnsiballZ's clean-up or the interpreter's teardown. {0}".format(_floor_gap(results)),
+        "That work is the `/bin/sh -c '... && sleep 0'` that wraps the module, carrying the result from the",
+        "worker process to the strategy and, in Ansible's default configuration, one more `/bin/sh` that runs",
         "`rm -f -r` on the task's temporary directory after the module has answered (`strace -f` of one",
         "task: the module exits, `sleep 0` runs, then the removal's shell, `rm` and another `sleep 0`).",
         "With pipelining on, Ansible hands the module to the interpreter on stdin and there is no",
@@ -400,6 +408,19 @@ def markdown(results, checks, command):
         "",
     ]
     return "\n".join(lines)
+
+
+def _floor_gap(results):
+    """The run task against the yardstick, at the durations both were measured."""
+    found = [d for d in durations(results) if _select(results["latency"], "floor", d)]
+    run = _values([s for d in found for s in _select(results["latency"], "run", d)], "latency")
+    floor = _values([s for d in found for s in _select(results["latency"], "floor", d)], "latency")
+    if not run or not floor:
+        return "It was not measured in this run."
+    return ("At {0}, the yardstick's playbook moved on {1} ms (median) after the server, the run task's {2} ms: "
+            "the collection's own share is {3} ms.").format(
+                " and ".join("{0:g} s".format(d) for d in found), _ms(median(floor)), _ms(median(run)),
+                _ms(median(run) - median(floor)))
 
 
 def _pipelining_gain(results):

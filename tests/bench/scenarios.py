@@ -41,6 +41,7 @@ class Profile:
 PROFILES = {
     "run": Profile(busy=0.4, create=0.35, before=0.08, after=0.15),
     "run_pipelined": Profile(busy=0.4, create=0.35, before=0.08, after=0.15),
+    "floor": Profile(busy=0.4, create=0.35, before=0.08, after=0.15),
     "module": Profile(busy=0.3, create=0.25, before=0.08, after=0.12),
     "run_poll": Profile(busy=0.4, create=0.35, before=0.05, after=0.05, starting=3),
     "sdk": Profile(busy=0.02, create=0.01, before=0.05, after=0.05),

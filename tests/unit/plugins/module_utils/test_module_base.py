@@ -247,3 +247,59 @@ def test_under_ansiballz_the_process_ends_with_the_result_status(fake_api, exit_
         run_probe(dict({"api_key": API_KEY, "base_url": BASE_URL}, **args))
     module._end_process()
     assert exits == [status]
+
+
+# -- loading the result encoder before the work, not after it ------------------------------
+
+
+@pytest.fixture
+def encoder_calls(monkeypatch):
+    """Record which encoder the base class asks for, and when (before or after the request)."""
+    from ansible_collections.aiops.openai.plugins.module_utils import _module
+    calls = []
+
+    def fake_get_module_encoder(profile, direction):
+        calls.append(("encoder", profile, direction))
+        return json.JSONEncoder
+
+    monkeypatch.setattr(_module, "get_module_encoder", fake_get_module_encoder)
+    monkeypatch.setattr(_module, "Direction", type("Direction", (), {"MODULE_TO_CONTROLLER": "m2c"}))
+    monkeypatch.setattr(_module.basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
+    return _module, calls
+
+
+def test_the_result_encoder_is_loaded_before_any_request(fake_api, encoder_calls, monkeypatch):
+    _module, calls = encoder_calls
+    original_execute = ProbeModule.execute
+
+    def execute(self):
+        calls.append(("request",))
+        original_execute(self)
+
+    monkeypatch.setattr(ProbeModule, "execute", execute)
+    fake_api.add(json_response({"data": []}))
+    exit_result({"api_key": API_KEY, "base_url": BASE_URL})
+    assert calls == [("encoder", "legacy", "m2c"), ("request",)]
+
+
+def test_an_unknown_profile_does_not_fail_the_task(fake_api, encoder_calls, monkeypatch):
+    _module, calls = encoder_calls
+
+    def unknown(profile, direction):
+        calls.append(("encoder", profile, direction))
+        raise ValueError("Unknown profile name")
+
+    monkeypatch.setattr(_module, "get_module_encoder", unknown)
+    fake_api.add(json_response({"data": []}))
+    assert exit_result({"api_key": API_KEY, "base_url": BASE_URL})["reply"] == {"data": []}
+    assert calls == [("encoder", "legacy", "m2c")]
+
+
+def test_without_a_profile_or_a_profiled_ansible_core_nothing_is_loaded(encoder_calls, monkeypatch):
+    _module, calls = encoder_calls
+    monkeypatch.setattr(_module.basic, "_ANSIBLE_PROFILE", None, raising=False)
+    _module._load_result_encoder()
+    monkeypatch.setattr(_module.basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
+    monkeypatch.setattr(_module, "get_module_encoder", None)
+    _module._load_result_encoder()
+    assert calls == []

@@ -110,6 +110,14 @@ BAD_INPUT = [
     ({"additional_messages": [{"content": ""}]}, "additional_messages[0].content"),
     ({"additional_messages": [{"content": [{"type": "video"}]}]}, "additional_messages[0].content[0]"),
     ({"additional_messages": [{"content": "hi", "metadata": {RUN_MARKER: "x"}}]}, "additional_messages[0].metadata"),
+    ({"additional_messages": [{"content": "hi", "attachments": [{"file_id": "file 1", "tools": [{"type": "file_search"}]}]}]},
+     "additional_messages[0].attachments[0].file_id"),
+    ({"additional_messages": [{"content": "hi", "attachments": [{"file_id": "file_1", "tools": []}]}]},
+     "additional_messages[0].attachments[0].tools"),
+    ({"additional_messages": [{"content": "hi", "attachments": [{"file_id": "file_1"}]}]}, "tools"),
+    ({"additional_messages": [{"content": "hi", "attachments": [{"file_id": "file_1", "tools": [{"type": "browser"}]}]}]},
+     "type"),
+    ({"additional_messages": [{"content": "hi", "attachments": [{"id": "file_1", "tools": [{"type": "file_search"}]}]}]}, "id"),
     ({"idempotency_key": " "}, "idempotency_key"),
     ({"api_key": None}, "api_key"),
     ({"base_url": "ftp://example.test"}, "base_url"),
@@ -142,6 +150,17 @@ def test_retrieval_is_sent_as_file_search_with_a_warning(fake_api):
     assert body["tools"] == [{"type": "file_search"}]
     assert body["max_completion_tokens"] == 2048
     assert "sending file_search" in json.dumps(done.value.result["warnings"])
+
+
+def test_additional_messages_attachments_are_sent_as_the_api_takes_them(fake_api):
+    fake_api.add(page(user_message()), page(), json_response(run_object("queued")))
+    attachment = {"file_id": "file_1", "tools": [{"type": "code_interpreter"}, {"type": "file_search"}]}
+    with pytest.raises(AnsibleExitJson):
+        run_module(run.main, args(additional_messages=[{"content": "See the file", "attachments": [attachment]}]))
+    sent = fake_api.calls[2].json["additional_messages"][0]
+    assert sent["attachments"] == [attachment]
+    assert sent["role"] == "user" and sent["content"] == "See the file"
+    assert RUN_MARKER in sent["metadata"]
 
 
 # -- identity ---------------------------------------------------------------------------------------
