@@ -269,6 +269,12 @@ def markdown(results, checks, command):
         "Request counts are exact, and `make bench-smoke` (part of `make test`) fails when the module sends more",
         "requests than these targets allow. Times are reported here, never asserted.",
         "",
+        "A playbook hears of a run's end after the module's few milliseconds plus Ansible's own work for",
+        "every task, which this benchmark measures in the same run with a yardstick module that does",
+        "nothing but wait (\"Where the streaming latency goes\" below). {0} With Ansible's pipelining on".format(
+            _floor_gap(results)),
+        "(recommended in the runs guide), {0}.".format(_pipelining_gain(results)),
+        "",
         "## Detection latency",
         "",
         "Time from the moment the run reached its final state on the server (the emulator's",
@@ -329,7 +335,7 @@ def markdown(results, checks, command):
         "`rm -f -r` on the task's temporary directory after the module has answered (`strace -f` of one",
         "task: the module exits, `sleep 0` runs, then the removal's shell, `rm` and another `sleep 0`).",
         "With pipelining on, Ansible hands the module to the interpreter on stdin and there is no",
-        "temporary directory to make or remove: the last column, {0}.".format(_pipelining_gain(results)),
+        "temporary directory to make or remove. In the last column {0}.".format(_pipelining_gain(results)),
         "Pipelining is an Ansible connection setting the user owns (`pipelining = True` in the",
         "`[connection]` section of `ansible.cfg`, `ANSIBLE_PIPELINING=True`, or the host variable",
         "`ansible_pipelining`; with `become` through sudo, sudo must not require a tty); the collection",
@@ -417,8 +423,8 @@ def _floor_gap(results):
     floor = _values([s for d in found for s in _select(results["latency"], "floor", d)], "latency")
     if not run or not floor:
         return "It was not measured in this run."
-    return ("At {0}, the yardstick's playbook moved on {1} ms (median) after the server, the run task's {2} ms: "
-            "the collection's own share is {3} ms.").format(
+    return ("For runs of {0}, the playbook moved on {1} ms (median) after the server with the yardstick and {2} ms "
+            "with the run task: the collection's own share is {3} ms.").format(
                 " and ".join("{0:g} s".format(d) for d in found), _ms(median(floor)), _ms(median(run)),
                 _ms(median(run) - median(floor)))
 
@@ -429,7 +435,7 @@ def _pipelining_gain(results):
     piped = _values(_select(results["latency"], "run_pipelined"), "latency")
     if not plain or not piped:
         return "not measured in this run"
-    return "{0} ms median against {1} ms without it, over all durations ({2} and {3} runs)".format(
+    return "the run task's median was {0} ms against {1} ms without it, over all durations ({2} and {3} runs)".format(
         _ms(median(piped)), _ms(median(plain)), len(piped), len(plain))
 
 
