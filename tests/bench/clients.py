@@ -70,27 +70,32 @@ def _host_vars(rep, workdir, label):
         "bench_assistant_id": rep.station.assistant_id,
         "bench_offset": round(rep.offset, 3),
         "bench_wait_strategy": "poll" if rep.client == "run_poll" else "stream",
+        "bench_client": rep.client,
         # Ansible creates its task temporary directories here (none with pipelining): see remote_tmp().
-        "ansible_remote_tmp": remote_tmp(workdir, label),
+        "ansible_remote_tmp": remote_tmp(workdir, label, rep.client),
     }
     if rep.client == "run_pipelined":
         found["ansible_pipelining"] = True
     return found
 
 
-def remote_tmp(workdir, label):
-    """Where the hosts of one ansible-playbook run keep their task temporary directories."""
-    return os.path.join(workdir, label + ".remote-tmp")
+def remote_tmp(workdir, label, client):
+    """Where the hosts of one client in one ansible-playbook run keep their task temporary directories."""
+    return os.path.join(workdir, "{0}.{1}.remote-tmp".format(label, client))
+
+
+# The task of latency_run.yml that waits, per client.
+WAIT_TASKS = {"floor": "Wait with the yardstick"}
+RUN_TASK = "Run the assistant and wait for the answer"
 
 
 def run_ansible(reps, workdir, label):
-    """Drive ``reps`` (all of one client: run, run_pipelined, floor, run_poll or uri) through one ansible-playbook."""
-    client = reps[0].client
-    if client == "uri":
-        playbook, first_task, wait_task = "latency_uri.yml", "Create the run", "Wait for the run"
+    """Drive ``reps`` through one ansible-playbook: all uri, or any mix of run, run_pipelined, floor and run_poll."""
+    if reps[0].client == "uri":
+        playbook, tasks = "latency_uri.yml", {"uri": ("Create the run", "Wait for the run")}
     else:
-        playbook = "latency_floor.yml" if client == "floor" else "latency_run.yml"
-        first_task = wait_task = "Run the assistant and wait for the answer"
+        playbook = "latency_run.yml"
+        tasks = {rep.client: (WAIT_TASKS.get(rep.client, RUN_TASK),) * 2 for rep in reps}
     hosts = {}
     names = {}
     for index, rep in enumerate(reps):
@@ -98,8 +103,9 @@ def run_ansible(reps, workdir, label):
         hosts[name] = _host_vars(rep, workdir, label)
         names[name] = rep
     result = run_playbook(playbook, hosts, workdir, label, common={"bench_api_key": API_KEY}, check=False)
-    starts, results = result.starts(first_task), result.results(wait_task)
     for name, rep in names.items():
+        first_task, wait_task = tasks[rep.client]
+        starts, results = result.starts(first_task), result.results(wait_task)
         if name in starts:
             rep.started = starts[name][0]["t"]
         final = results.get(name, [None])[-1]
@@ -172,7 +178,7 @@ def run_module(reps, workdir):
 
 
 def drive(reps, workdir, label):
-    """Run ``reps`` (all of one client) with that client."""
+    """Run ``reps`` with their client (one client, or several that share ansible-playbook: see run_ansible)."""
     client = reps[0].client
     if client == "sdk":
         return run_sdk(reps)

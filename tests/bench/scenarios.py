@@ -7,6 +7,7 @@ saw plus the emulator's record (``GET /_emulator/runs`` → ``completed_exact``,
 
 import os
 import random
+from itertools import zip_longest
 
 from bench import clients
 from bench.ansible_driver import run_playbook
@@ -38,10 +39,12 @@ class Profile:
 # repetition starts or ends: what is measured there is milliseconds. A poller's delay is set by
 # its poll interval, so its windows are narrow. Each uri poll is a module process of its own, so at
 # most URI_PARALLEL uri loops run at once.
+# A streaming task in ansible-playbook: the run task (with or without pipelining) and the yardstick.
+ANSIBLE_STREAM = Profile(busy=0.4, create=0.35, before=0.08, after=0.15)
 PROFILES = {
-    "run": Profile(busy=0.4, create=0.35, before=0.08, after=0.15),
-    "run_pipelined": Profile(busy=0.4, create=0.35, before=0.08, after=0.15),
-    "floor": Profile(busy=0.4, create=0.35, before=0.08, after=0.15),
+    "run": ANSIBLE_STREAM,
+    "run_pipelined": ANSIBLE_STREAM,
+    "floor": ANSIBLE_STREAM,
     "module": Profile(busy=0.3, create=0.25, before=0.08, after=0.12),
     "run_poll": Profile(busy=0.4, create=0.35, before=0.05, after=0.05, starting=3),
     "sdk": Profile(busy=0.02, create=0.01, before=0.05, after=0.05),
@@ -150,24 +153,34 @@ def collect(reps):
     return samples
 
 
-def latency(lab, client, plan, workdir, seed=0):
-    """Detection latency and requests of one client for every ``(duration, repetitions, poll_after_ms)`` in ``plan``.
+def latency(lab, entries, workdir, seed=0):
+    """Detection latency and requests for every ``(client, plan)`` in ``entries``, measured together.
 
-    All repetitions run in one batch, side by side on their own threads and emulators (one per
-    duration and poll hint), started as ``schedule`` says. The first poll of each run is held back
-    by a phase spread over one poll period, so that a poller's detection delay is not an artefact
-    of run durations that are whole multiples of its interval.
+    A plan is a list of ``(duration, repetitions, poll_after_ms)``. All repetitions run in one
+    batch, side by side on their own threads and emulators (one per duration and poll hint),
+    started as ``schedule`` says. Clients measured together share one ``ansible-playbook`` and
+    take turns, so that they are compared under the same conditions. The first poll of each run
+    is held back by a phase spread over one poll period, so that a poller's detection delay is not
+    an artefact of run durations that are whole multiples of its interval.
     """
     lab.forget()
-    reps = []
-    for duration, count, poll_after_ms in plan:
-        station = lab.station(duration, poll_after_ms)
-        for phase in phases(count, seed + int(duration * 1000)):
-            thread_id = station.new_thread()
-            station.delay_first_poll(thread_id, phase)
-            reps.append(clients.Rep(client, station, thread_id, phase=phase))
-    schedule(reps, client)
-    clients.drive(reps, workdir, "latency-" + client)
+    per_client = []
+    for client, plan in entries:
+        reps = []
+        for duration, count, poll_after_ms in plan:
+            station = lab.station(duration, poll_after_ms)
+            for phase in phases(count, seed + int(duration * 1000)):
+                thread_id = station.new_thread()
+                station.delay_first_poll(thread_id, phase)
+                reps.append(clients.Rep(client, station, thread_id, phase=phase))
+        per_client.append(reps)
+    # Take turns: the first repetition of each client, then the second, and so on.
+    reps = [rep for turn in zip_longest(*per_client) for rep in turn if rep is not None]
+    names = [client for client, dummy in entries]
+    if len({PROFILES.get(name) for name in names}) != 1:
+        raise ValueError("clients measured together must share a schedule profile: {0}".format(names))
+    schedule(reps, names[0])
+    clients.drive(reps, workdir, "latency-" + "+".join(names))
     return collect(reps)
 
 

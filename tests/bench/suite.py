@@ -33,15 +33,16 @@ FULL = {
     # client -> [(duration, repetitions, poll hint)]: the comparison at POLL_AFTER_MS, then, for the
     # pollers, other hints (the emulator's default 500 ms, and none). The uri loop starts a module
     # process per poll, so its 20 s runs are fewer.
+    # Each entry is measured in one batch; clients in the same entry take turns in one ansible-playbook.
     "latency": [
-        ("run", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
-        ("run_pipelined", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
-        # The yardstick's cost does not depend on the run's duration: the short runs are enough.
-        ("floor", _plan((0.2, 1.0), (20, 20))),
-        ("module", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
-        ("run_poll", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20)) + _plan((1.0, 5.0), (5, 5), 500) + _plan((1.0, 5.0), (5, 5), None)),
-        ("sdk", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20)) + _plan((1.0, 5.0), (5, 5), 500)),
-        ("uri", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 5))),
+        [("run", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
+         ("run_pipelined", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20))),
+         # The yardstick's cost does not depend on the run's duration: the short runs are enough.
+         ("floor", _plan((0.2, 1.0), (20, 20)))],
+        [("module", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20)))],
+        [("run_poll", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20)) + _plan((1.0, 5.0), (5, 5), 500) + _plan((1.0, 5.0), (5, 5), None))],
+        [("sdk", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 20)) + _plan((1.0, 5.0), (5, 5), 500))],
+        [("uri", _plan((0.2, 1.0, 5.0, 20.0), (20, 20, 20, 5)))],
     ],
     "overhead": 20,
     "scaling": {"clients": ("run", "uri"), "sizes": (1, 10, 50), "duration": 1.0},
@@ -52,13 +53,11 @@ FULL = {
 SMOKE = {
     "name": "smoke",
     "latency": [
-        ("run", _plan((0.2, 1.0), (2, 2))),
-        ("run_pipelined", _plan((0.2, 1.0), (2, 2))),
-        ("floor", _plan((0.2,), (2,))),
-        ("module", _plan((0.2, 1.0), (2, 2))),
-        ("run_poll", _plan((0.2, 1.0), (2, 2)) + _plan((2.0,), (2,), 500) + _plan((2.0,), (2,), 2000)),
-        ("sdk", _plan((0.2, 1.0), (2, 2))),
-        ("uri", _plan((0.2, 1.0), (2, 2))),
+        [("run", _plan((0.2, 1.0), (2, 2))), ("run_pipelined", _plan((0.2, 1.0), (2, 2))), ("floor", _plan((0.2,), (2,)))],
+        [("module", _plan((0.2, 1.0), (2, 2)))],
+        [("run_poll", _plan((0.2, 1.0), (2, 2)) + _plan((2.0,), (2,), 500) + _plan((2.0,), (2,), 2000))],
+        [("sdk", _plan((0.2, 1.0), (2, 2)))],
+        [("uri", _plan((0.2, 1.0), (2, 2)))],
     ],
     "overhead": 3,
     "scaling": {"clients": ("run",), "sizes": (1, 3), "duration": 1.0},
@@ -150,8 +149,9 @@ def run_suite(config, workdir, log=print):
         return value
 
     with Lab() as lab:
-        for client, plan in config["latency"]:
-            for sample in step("latency " + client, scenarios.latency, lab, client, plan, workdir):
+        for entries in config["latency"]:
+            name = "latency " + " + ".join(client for client, dummy in entries)
+            for sample in step(name, scenarios.latency, lab, entries, workdir):
                 results["latency" if sample["poll_after_ms"] == POLL_AFTER_MS else "cadence"].append(sample)
         results["overhead"] = step("task overhead", scenarios.overhead, lab, config["overhead"], workdir)
         results["scaling"] = []

@@ -157,8 +157,9 @@ def test_smoke_pipelined_client_really_pipelines(smoke):
     assert piped and all(s["requests"] <= suite.STREAM_REQUESTS and s["posts"] == 1 for s in piped)
     # Without pipelining Ansible makes the task temporary directories under ansible_remote_tmp;
     # with it, it sends the module on stdin and never makes that directory.
-    assert os.path.isdir(remote_tmp(workdir, "latency-run"))
-    assert not os.path.exists(remote_tmp(workdir, "latency-run_pipelined"))
+    label = "latency-run+run_pipelined+floor"
+    assert os.path.isdir(remote_tmp(workdir, label, "run"))
+    assert not os.path.exists(remote_tmp(workdir, label, "run_pipelined"))
 
 
 @pytest.mark.timeout(900)
