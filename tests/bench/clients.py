@@ -63,12 +63,12 @@ def _sleep_until(moment):
         time.sleep(remaining)
 
 
-def _host_vars(rep, workdir, label):
+def _host_vars(rep, workdir, label, start_at):
     found = {
         "bench_base_url": rep.station.base_url,
         "bench_thread_id": rep.thread_id,
         "bench_assistant_id": rep.station.assistant_id,
-        "bench_offset": round(rep.offset, 3),
+        "bench_start_at": round(start_at + rep.offset, 3) if start_at else 0,
         "bench_wait_strategy": "poll" if rep.client == "run_poll" else "stream",
         "bench_client": rep.client,
         # Ansible creates its task temporary directories here (none with pipelining): see remote_tmp().
@@ -84,6 +84,10 @@ def remote_tmp(workdir, label, client):
     return os.path.join(workdir, "{0}.{1}.remote-tmp".format(label, client))
 
 
+# Seconds between starting ansible-playbook and the moment the schedule's offsets count from.
+START_LEAD = 3.0
+START_LEAD_PER_HOST = 0.05
+
 # The task of latency_run.yml that waits, per client.
 WAIT_TASKS = {"floor": "Wait with the yardstick"}
 RUN_TASK = "Run the assistant and wait for the answer"
@@ -96,11 +100,14 @@ def run_ansible(reps, workdir, label):
     else:
         playbook = "latency_run.yml"
         tasks = {rep.client: (WAIT_TASKS.get(rep.client, RUN_TASK),) * 2 for rep in reps}
+    # Offsets count from one moment for every host, late enough for ansible-playbook to have started
+    # every host's first task (with many hosts that takes seconds), so that the schedule holds.
+    start_at = time.time() + START_LEAD + START_LEAD_PER_HOST * len(reps) if any(rep.offset > 0 for rep in reps) else 0
     hosts = {}
     names = {}
     for index, rep in enumerate(reps):
         name = "rep{0:03d}".format(index)
-        hosts[name] = _host_vars(rep, workdir, label)
+        hosts[name] = _host_vars(rep, workdir, label, start_at)
         names[name] = rep
     result = run_playbook(playbook, hosts, workdir, label, common={"bench_api_key": API_KEY}, check=False)
     for name, rep in names.items():
