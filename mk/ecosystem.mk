@@ -16,11 +16,11 @@ docs-lint: venv collection  ## antsibull-docs lint-collection-docs on the collec
 	PATH="$(BIN):$$PATH" $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs \
 	  --validate-collection-refs all --disallow-unknown-collection-refs $(COLLECTION_LINK)
 
-changelog-preview: venv  ## CHANGELOG.rst as `antsibull-changelog release` would write it, in .tmp/changelog-preview
+changelog-preview: venv  ## CHANGELOG.rst as `antsibull-changelog release` would write it (VERSION=x.y.z for the next one)
 	$(PY) tests/tools/sync_tree.py $(CURDIR) $(TMP)/changelog-preview/ansible_collections/aiops/openai
 	cd $(TMP)/changelog-preview/ansible_collections/aiops/openai && \
 	  ANSIBLE_COLLECTIONS_PATH=$(TMP)/changelog-preview PATH="$(BIN):$$PATH" \
-	  $(BIN)/antsibull-changelog release --version $(COLLECTION_VERSION)
+	  $(BIN)/antsibull-changelog release --version $(or $(VERSION),$(COLLECTION_VERSION))
 	@echo "changelog-preview: $(TMP)/changelog-preview/ansible_collections/aiops/openai/CHANGELOG.rst"
 
 TEST_TARGETS += ecosystem-tests

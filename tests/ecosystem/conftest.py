@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from .helpers import COLLECTION_LINK, REPO, collection_version, run_tool, tool_env
+from .helpers import COLLECTION_LINK, REPO, already_released, collection_version, run_tool, tool_env
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -28,12 +28,14 @@ def fixture_released_copy(tmp_path_factory):
     """The tree as git sees it (a fresh clone plus new files), released with antsibull-changelog.
 
     Runs `antsibull-changelog release --version <galaxy.yml version>` in the copy, as the
-    release will; a version already released is left as it is.
+    release will; a version already released is left as it is (antsibull-changelog would fold
+    newer fragments into it; they wait for the next version instead).
     """
     root = tmp_path_factory.mktemp("release") / "ansible_collections" / "aiops" / "openai"
     run_tool([sys.executable, os.path.join(REPO, "tests", "tools", "sync_tree.py"), REPO, str(root)])
-    run_tool(["antsibull-changelog", "release", "--version", collection_version()], cwd=str(root),
-             env=tool_env(collections_path=str(root.parents[2])))
+    if not already_released():
+        run_tool(["antsibull-changelog", "release", "--version", collection_version()], cwd=str(root),
+                 env=tool_env(collections_path=str(root.parents[2])))
     return root
 
 

@@ -68,3 +68,12 @@ def adhoc_results(output):
 def collection_version():
     with open(os.path.join(REPO, "galaxy.yml")) as f:
         return str(yaml.safe_load(f)["version"])
+
+
+def already_released(root=REPO):
+    """True when changelogs/changelog.yaml already has a release for galaxy.yml's version.
+
+    Fragments added after that release wait for the next one, which bumps the version.
+    """
+    with open(os.path.join(root, "changelogs", "changelog.yaml")) as f:
+        return collection_version() in ((yaml.safe_load(f) or {}).get("releases") or {})

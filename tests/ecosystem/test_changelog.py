@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from .helpers import MODULES, REPO, collection_version, run_tool, tool_env
+from .helpers import MODULES, REPO, already_released, collection_version, run_tool, tool_env
 
 
 def test_fragments_lint_clean():
@@ -37,8 +37,10 @@ def test_release_lists_every_module(released_copy):
     new_modules = section.split("New Modules\n-----------\n", 1)[1]
     listed = re.findall(r"^- aiops\.openai\.(\w+) - \S", new_modules, re.M)
     assert listed == MODULES
-    # The fragments were used up, and regenerating from changelog.yaml gives the same file.
-    assert [name for name in os.listdir(released_copy / "changelogs" / "fragments") if name.endswith(".yml")] == []
+    # A release uses the fragments up (fragments newer than an existing release wait for the next
+    # version), and regenerating from changelog.yaml gives the same file.
+    if not already_released():
+        assert [name for name in os.listdir(released_copy / "changelogs" / "fragments") if name.endswith(".yml")] == []
     run_tool(["antsibull-changelog", "generate"], cwd=str(released_copy),
              env=tool_env(collections_path=str(released_copy.parents[2])))
     with open(released_copy / "CHANGELOG.rst") as f:
