@@ -273,10 +273,13 @@ class Client:
             attempt += 1
 
     def pause(self, attempt, deadline=None):
-        """Sleep the backoff of retry ``attempt`` (0-based); False, without sleeping, if it would pass ``deadline``."""
+        """Sleep the backoff of retry ``attempt`` (0-based) and return True, under the rule of every retry here.
+
+        False, without sleeping, when ``max_retries`` is used up or no useful attempt would fit
+        before ``deadline`` (``_may_retry``).
+        """
         delay = self._backoff(attempt, None)
-        remaining = self._remaining(deadline)
-        if remaining is not None and delay >= remaining:
+        if not self._may_retry(attempt, delay, deadline):
             return False
         self._sleep(delay)
         return True

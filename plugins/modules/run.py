@@ -430,7 +430,6 @@ waited:
 
 import time
 
-
 from ansible_collections.aiops.openai.plugins.module_utils._client import APIError, ResponseLostError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
@@ -699,7 +698,7 @@ class RunModule(OpenAIModule):
             if found is not None and (replaced is None or found["id"] != replaced["id"]):
                 return self.follow(found, deadline if wait else None)
             # Not there: send it again, but give a failing server a moment first.
-            if attempt == self.params["max_retries"] or not self.client.pause(attempt, deadline):
+            if not self.client.pause(attempt, deadline):
                 break
         raise lost
 

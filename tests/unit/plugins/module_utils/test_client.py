@@ -653,3 +653,16 @@ def test_credentials_in_the_url_do_not_replace_the_api_key():
     client = Client(api_key=API_KEY, base_url="https://user:secretpw@api.example.test/v1", session=requests.Session())
     prepared = client.session.prepare_request(requests.Request("GET", client.base_url + "/threads/thread_1"))
     assert prepared.headers["Authorization"] == "Bearer " + API_KEY
+
+
+def test_pause_follows_the_retry_rule(session, clock):
+    client = Client(API_KEY, session=session, sleep=clock.sleep, clock=clock, max_retries=2)
+    assert client.pause(0) is True and client.pause(1) is True
+    assert len(clock.sleeps) == 2
+    # max_retries used up: no sleep.
+    assert client.pause(2) is False
+    # A deadline too close for the backoff plus a useful attempt: no sleep either.
+    assert client.pause(0, deadline=clock() + 0.5) is False
+    assert len(clock.sleeps) == 2
+    assert client.pause(0, deadline=clock() + 60) is True
+    assert len(clock.sleeps) == 3
