@@ -110,9 +110,10 @@ def run_ansible(reps, workdir, label):
         hosts[name] = _host_vars(rep, workdir, label, start_at)
         names[name] = rep
     result = run_playbook(playbook, hosts, workdir, label, common={"bench_api_key": API_KEY}, check=False)
+    # {client: (starts, results)}, each read from the events once.
+    seen = {client: (result.starts(first), result.results(wait)) for client, (first, wait) in tasks.items()}
     for name, rep in names.items():
-        first_task, wait_task = tasks[rep.client]
-        starts, results = result.starts(first_task), result.results(wait_task)
+        starts, results = seen[rep.client]
         if name in starts:
             rep.started = starts[name][0]["t"]
         final = results.get(name, [None])[-1]

@@ -151,10 +151,8 @@ def _breakdown_section(results):
     rows = []
     for d in durations(results):
         module = _select(results["latency"], "module", d)
-        rows.append(["{0:g} s".format(d), _cell(_values(module, "latency")), _cell(_values(module, "exit_latency")),
-                     _cell(_values(_select(results["latency"], "run", d), "latency")),
-                     _cell(_values(_select(results["latency"], "floor", d), "latency")),
-                     _cell(_values(_select(results["latency"], "run_pipelined", d), "latency"))])
+        rows.append(["{0:g} s".format(d), _cell(_values(module, "latency")), _cell(_values(module, "exit_latency"))]
+                    + [_cell(_values(_select(results["latency"], client, d), "latency")) for client in ("run", "floor", "run_pipelined")])
     table = _table(["run duration", "module wrote its result", "module process exited",
                     "playbook moved on (run task result)", "same, yardstick module", "same, run with pipelining"], rows)
     profile_rows = [[row["label"], "{0:.0f}".format(row["import"] * 1000), "{0:.1f}".format(row["teardown"] * 1000)]
@@ -245,6 +243,7 @@ def markdown(results, checks, command):
     rerun, rerun_tasks = _rerun_section(results)
     long_reps = {c: len(_select(results["latency"], c, max(durations(results)))) for c in ORDER}
     poll_ms = results["poll_after_ms"]
+    floor_gap, pipelining_gain = _floor_gap(results), _pipelining_gain(results)
     lines = [
         "# Performance",
         "",
@@ -271,9 +270,8 @@ def markdown(results, checks, command):
         "",
         "A playbook hears of a run's end after the module's few milliseconds plus Ansible's own work for",
         "every task, which this benchmark measures in the same run with a yardstick module that does",
-        "nothing but wait (\"Where the streaming latency goes\" below). {0} With Ansible's pipelining on".format(
-            _floor_gap(results)),
-        "(recommended in the runs guide), {0}.".format(_pipelining_gain(results)),
+        "nothing but wait (\"Where the streaming latency goes\" below). {0} With Ansible's pipelining on".format(floor_gap),
+        "(recommended in the runs guide), {0}.".format(pipelining_gain),
         "",
         "## Detection latency",
         "",
@@ -329,13 +327,13 @@ def markdown(results, checks, command):
         "What remains is Ansible's own per-task work, which every module pays. The yardstick column",
         "measures it: `tests/bench/playbooks/library/bench_floor.py` sends one streamed POST with the",
         "standard library, writes its result the moment the run ends and ends its process at once, with",
-        "nothing of AnsiballZ's clean-up or the interpreter's teardown. {0}".format(_floor_gap(results)),
+        "nothing of AnsiballZ's clean-up or the interpreter's teardown. {0}".format(floor_gap),
         "That work is the `/bin/sh -c '... && sleep 0'` that wraps the module, carrying the result from the",
         "worker process to the strategy and, in Ansible's default configuration, one more `/bin/sh` that runs",
         "`rm -f -r` on the task's temporary directory after the module has answered (`strace -f` of one",
         "task: the module exits, `sleep 0` runs, then the removal's shell, `rm` and another `sleep 0`).",
         "With pipelining on, Ansible hands the module to the interpreter on stdin and there is no",
-        "temporary directory to make or remove. In the last column {0}.".format(_pipelining_gain(results)),
+        "temporary directory to make or remove. In the last column {0}.".format(pipelining_gain),
         "Pipelining is an Ansible connection setting the user owns (`pipelining = True` in the",
         "`[connection]` section of `ansible.cfg`, `ANSIBLE_PIPELINING=True`, or the host variable",
         "`ansible_pipelining`; with `become` through sudo, sudo must not require a tty); the collection",
