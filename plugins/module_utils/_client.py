@@ -21,6 +21,14 @@ import re
 import time
 import traceback
 
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
+from ansible_collections.aiops.openai.plugins.module_utils._errors import (
+    APIError,
+    ResponseLostError,
+    StreamInterruptedError,
+    UnexpectedResponse,
+)
 from ansible_collections.aiops.openai.plugins.module_utils._redact import Redactor
 
 try:
@@ -32,9 +40,9 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_VERSION = "0.1.0"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-USER_AGENT = "aiops.openai/{0} (Ansible collection)".format(COLLECTION_VERSION)
+# The collection's version lives in galaxy.yml only; a module cannot read that file at run time.
+USER_AGENT = "aiops.openai (Ansible collection; ansible-core {0})".format(ANSIBLE_VERSION)
 
 # Statuses that mean "try again": the server did not (or may not have) done the work.
 RETRY_STATUSES = frozenset([408, 409, 429, 500, 502, 503, 504])
@@ -46,47 +54,6 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 60.0
 MIN_ATTEMPT_TIMEOUT = 0.5
-
-
-class APIError(Exception):
-    """An error from the API or on the way to it, with the details a user needs."""
-
-    def __init__(self, message, status=None, error_type=None, code=None, param=None, request_id=None, method=None, path=None):
-        super(APIError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.type = error_type
-        self.code = code
-        self.param = param
-        self.request_id = request_id
-        self.method = method
-        self.path = path
-
-    def to_dict(self):
-        """The structured ``error`` a failed task returns."""
-        return {
-            "message": self.message,
-            "status": self.status,
-            "type": self.type,
-            "code": self.code,
-            "param": self.param,
-            "request_id": self.request_id,
-            "request": "{0} {1}".format(self.method, self.path) if self.method else None,
-        }
-
-    def __str__(self):
-        return self.message
-
-
-class ResponseLostError(APIError):
-    """A creating request may have been carried out, but its response never arrived.
-
-    The caller must look for the object before it sends the request again.
-    """
-
-
-class StreamInterruptedError(APIError):
-    """A streamed response broke off before its ``done`` event."""
 
 
 def _parse_retry_after(headers, now=None):
@@ -297,13 +264,21 @@ class Client:
         """Yield every object of a list endpoint, page by page (``after`` / ``has_more``)."""
         query = dict(params or {})
         query.update(order=order, limit=limit)
+        request = "GET " + path
         while True:
             page = self.get(path, params=query, deadline=deadline)
+            if not isinstance(page, dict):
+                raise UnexpectedResponse(request, "the body", "a list object", page, self.redactor.text)
             data = page.get("data") or []
+            if not isinstance(data, list):
+                raise UnexpectedResponse(request, "data", "a list", data, self.redactor.text)
             yield from data
             if not page.get("has_more") or not data:
                 return
-            query["after"] = page.get("last_id") or data[-1]["id"]
+            after = page.get("last_id") or (data[-1].get("id") if isinstance(data[-1], dict) else None)
+            if not after:
+                raise UnexpectedResponse(request, "last_id", "the id of the page's last object", page.get("last_id"), self.redactor.text)
+            query["after"] = after
 
     def stream(self, path, body, deadline=None):
         """POST ``body`` with ``stream: true``; yield ``(event, data)`` as events arrive.

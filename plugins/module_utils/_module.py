@@ -13,76 +13,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import atexit
-import json
-import os
-import sys
 import time
 
-from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-try:
-    # ansible-core 2.19+: results are written with a serialization profile's encoder.
-    from ansible.module_utils.common.json import Direction, get_module_encoder
-except ImportError:
-    Direction = get_module_encoder = None
-
 from ansible_collections.aiops.openai.plugins.module_utils._client import (
-    APIError,
     Client,
     DEFAULT_BASE_URL,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
 )
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError, WaitTimeout
 from ansible_collections.aiops.openai.plugins.module_utils._redact import Redactor
 
 MAX_RETRIES_LIMIT = 10
-
-# Exit status of a module process whose result is written (set only under AnsiballZ).
-_EXIT_STATUS = []
-
-
-def _end_process():
-    """End the module process without tearing down the interpreter.
-
-    Registered when this file is first imported, before AnsibleModule registers its own exit
-    handlers, so it runs after all of them and after AnsiballZ has removed its payload. Skipping
-    the teardown of every imported module (requests, urllib3, ansible.module_utils) saves ~30 ms
-    per task, all of it after the result was written. Coverage runs keep the normal exit so that
-    coverage can save its data.
-    """
-    if _EXIT_STATUS and "coverage" not in sys.modules:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_EXIT_STATUS[-1])
-
-
-atexit.register(_end_process)
-
-
-def _load_result_encoder():
-    """Load the JSON encoder ``exit_json`` writes the result with, now instead of after the wait.
-
-    ansible-core 2.19 imports the encoder's serialization profile the first time a module writes
-    its result. Under AnsiballZ that import compiles the profile's source from the payload zip,
-    about 2 ms measured (tests/bench), which would otherwise fall between the moment a run ends
-    and the moment the playbook hears of it. Loading it at the start costs the same once.
-    """
-    profile = getattr(basic, "_ANSIBLE_PROFILE", None)
-    if get_module_encoder is None or not profile:
-        return
-    try:
-        json.dumps(None, cls=get_module_encoder(profile, Direction.MODULE_TO_CONTROLLER))
-    except (ImportError, TypeError, ValueError):
-        # Only a head start: exit_json reports any real problem with the profile itself.
-        pass
-
-
-def _under_ansiballz():
-    """True in a module process started by AnsiballZ, which runs the module as __main__ with _module_fqn set."""
-    return getattr(sys.modules.get("__main__"), "_module_fqn", None) is not None
 
 
 def api_argument_spec():
@@ -101,20 +46,19 @@ def api_argument_spec():
     )
 
 
-class ValidationError(Exception):
-    """Bad input, found before any request is sent."""
-
-
 class OpenAIModule:
     """Base class of the collection's modules.
 
     Subclasses set ``argument_spec`` (their own options) and ``module_options`` (keyword
     arguments of ``AnsibleModule`` such as ``mutually_exclusive``), implement ``validate()``
     (raise ``ValidationError``; no HTTP) and ``execute()`` (set ``self.result``).
+    ``ValidationError``, ``APIError`` and ``WaitTimeout`` become failed results here, once.
     """
 
     argument_spec = {}
     module_options = {}
+    # Whether a timed-out wait can be picked up by running the task again (see fail_timeout).
+    resumes_runs = False
 
     def __init__(self, module):
         self.module = module
@@ -136,27 +80,22 @@ class OpenAIModule:
         spec = api_argument_spec()
         spec.update(cls.argument_spec)
         module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **cls.module_options)
-        _load_result_encoder()
         instance = cls(module)
         try:
-            try:
-                if not HAS_REQUESTS:
-                    module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-                instance.validate_connection()
-                instance.validate()
-                instance.execute()
-            except ValidationError as exc:
-                instance.fail(str(exc))
-            except APIError as exc:
-                instance.fail_api(exc)
-            finally:
-                instance.close()
-            instance.exit()
-        except SystemExit as exc:
-            # exit_json/fail_json wrote the result; let the process end right after AnsiballZ's cleanup.
-            if _under_ansiballz():
-                _EXIT_STATUS.append(0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1)
-            raise
+            if not HAS_REQUESTS:
+                module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+            instance.validate_connection()
+            instance.validate()
+            instance.execute()
+        except ValidationError as exc:
+            instance.fail(str(exc))
+        except APIError as exc:
+            instance.fail_api(exc)
+        except WaitTimeout as exc:
+            instance.fail_timeout(exc)
+        finally:
+            instance.close()
+        instance.exit()
 
     # -- for subclasses -------------------------------------------------------------------
 
@@ -202,6 +141,22 @@ class OpenAIModule:
     def fail_api(self, exc, msg=None, **extra):
         """Fail the task from an ``APIError``, keeping its status, type, code and request id."""
         self.fail(msg or exc.message, error=exc.to_dict(), **extra)
+
+    def fail_timeout(self, exc):
+        """Fail the task from a ``WaitTimeout``, naming the run and how to pick it up again.
+
+        Modules whose ``resumes_runs`` is False (they only read) keep the plain message.
+        """
+        run = exc.run
+        self.result["run"] = dict(run)
+        if not self.resumes_runs:
+            return self.fail(str(exc))
+        self.result["waited"] = round(exc.waited, 3)
+        self.fail(
+            "{0} run {1} on thread {2} timed out after {3:.1f}s with status {4}; run the task again to keep "
+            "waiting for this same run (it will not start another), or use run_id={2}:{1}".format(
+                exc.action.capitalize(), run.get("id"), run.get("thread_id"), exc.waited, run.get("status")),
+            run_id=run.get("id"), thread_id=run.get("thread_id"), status=run.get("status"))
 
     def exit(self):
         self.module.exit_json(**self.result)

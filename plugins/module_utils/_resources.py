@@ -23,8 +23,8 @@ import json
 
 from ansible.module_utils.six import integer_types, string_types
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import APIError
-from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._runs import RUN_MARKER
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, drop_none, normalize_metadata
 

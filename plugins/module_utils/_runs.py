@@ -13,8 +13,7 @@ __metaclass__ = type
 import hashlib
 import json
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import APIError
-from ansible_collections.aiops.openai.plugins.module_utils._module import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 from ansible_collections.aiops.openai.plugins.module_utils._waiter import RunProgress, wait_for_run
 

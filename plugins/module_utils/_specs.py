@@ -18,7 +18,7 @@ import re
 
 from ansible.module_utils.six import string_types
 
-from ansible_collections.aiops.openai.plugins.module_utils._module import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 METADATA_MAX_KEYS = 16

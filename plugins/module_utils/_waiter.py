@@ -14,11 +14,12 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import (
-    RETRY_STATUSES,
+from ansible_collections.aiops.openai.plugins.module_utils._client import RETRY_STATUSES
+from ansible_collections.aiops.openai.plugins.module_utils._errors import (
     APIError,
     ResponseLostError,
     StreamInterruptedError,
+    WaitTimeout,
 )
 
 TERMINAL_STATUSES = ("completed", "failed", "cancelled", "expired", "incomplete")
@@ -28,17 +29,6 @@ ACTIVE_STATUSES = ("queued", "in_progress", "requires_action", "cancelling")
 
 POLL_START = 0.1
 POLL_CAP = 2.0
-
-
-class RunWaitTimeout(Exception):
-    """The run did not reach a stop status before the deadline."""
-
-    def __init__(self, run, waited):
-        super(RunWaitTimeout, self).__init__(
-            "run {0} on thread {1} was still {2} after waiting {3:.1f}s".format(
-                run.get("id"), run.get("thread_id"), run.get("status"), waited))
-        self.run = run
-        self.waited = waited
 
 
 class RunProgress:
@@ -119,7 +109,7 @@ def wait_for_run(client, thread_id, run_id=None, deadline=None, events=None, pro
     ``events`` is an optional stream of ``(event, data)`` from ``Client.stream``; when it breaks
     or ends early, the same run is polled with ``GET /threads/{thread_id}/runs/{run_id}``,
     sleeping what ``openai-poll-after-ms`` says or a backoff from 100 ms up to 2 s.
-    Raises ``RunWaitTimeout`` with the last run seen once ``deadline`` (monotonic) passes, and
+    Raises ``WaitTimeout`` with the last run seen once ``deadline`` (monotonic) passes, and
     ``ResponseLostError`` when a creating stream broke before it named its run.
     """
     started = clock()
@@ -143,7 +133,7 @@ def wait_for_run(client, thread_id, run_id=None, deadline=None, events=None, pro
             return progress
         now = clock()
         if deadline is not None and now >= deadline:
-            raise RunWaitTimeout(run or {"id": run_id, "thread_id": thread_id, "status": "unknown"}, now - started)
+            raise WaitTimeout(run or {"id": run_id, "thread_id": thread_id, "status": "unknown"}, now - started)
         if pause:
             sleep(interval if deadline is None else min(interval, deadline - now))
         try:

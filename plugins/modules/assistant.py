@@ -214,8 +214,8 @@ assistant:
       sample: auto
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import ResponseLostError
-from ansible_collections.aiops.openai.plugins.module_utils._module import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ResponseLostError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
     ResourceModule,
     normalize_tool_resources,

@@ -213,8 +213,8 @@ message:
       sample: {"aiops_openai_message": "3f1c0a9e7b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e"}
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import APIError, ResponseLostError
-from ansible_collections.aiops.openai.plugins.module_utils._module import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ResponseLostError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
     ResourceModule,
     marked_messages,

@@ -102,7 +102,8 @@ messages:
             "content": [{"type": "text", "text": {"value": "None of them.", "annotations": []}}]}]
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, get_or_none, list_objects
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 

@@ -430,8 +430,9 @@ waited:
 
 import time
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import APIError, ResponseLostError
-from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ResponseLostError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
     message_options,
     normalize_attachments,
@@ -467,7 +468,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._waiter import (
     STOP_STATUSES,
     TERMINAL_STATUSES,
     RunProgress,
-    RunWaitTimeout,
+    WaitTimeout,
     wait_for_run,
 )
 
@@ -690,7 +691,7 @@ class RunModule(OpenAIModule):
                 # committed late: look again rather than report a conflict with ourselves.
                 if lost is None or exc.status != 400 or "active run" not in (exc.message or ""):
                     raise
-            except RunWaitTimeout as exc:
+            except WaitTimeout as exc:
                 return self.timed_out(exc)
             else:
                 return self.finish(progress, waited=wait)
@@ -721,7 +722,7 @@ class RunModule(OpenAIModule):
         if deadline is not None and run["status"] not in STOP_STATUSES:
             try:
                 progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline, progress=progress)
-            except RunWaitTimeout as exc:
+            except WaitTimeout as exc:
                 return self.timed_out(exc)
             messages = None
         elif run["status"] in ACTIVE_STATUSES:
@@ -736,7 +737,7 @@ class RunModule(OpenAIModule):
         if run["status"] in ("queued", "in_progress") and wait:
             try:
                 run = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline).run
-            except RunWaitTimeout as exc:
+            except WaitTimeout as exc:
                 return self.timed_out(exc)
         if run["status"] != "requires_action":
             return self.follow(run, None, messages=messages)
@@ -751,7 +752,7 @@ class RunModule(OpenAIModule):
             return self.finish(RunProgress(run), waited=False)
         try:
             progress = self._submit(run, outputs_given, wait, deadline)
-        except RunWaitTimeout as exc:
+        except WaitTimeout as exc:
             return self.timed_out(exc)
         # A stream shows only this leg of the run: read all its steps and messages.
         self.finish(RunProgress(progress.run), waited=wait)
@@ -811,7 +812,7 @@ class RunModule(OpenAIModule):
         try:
             progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline,
                                     progress=RunProgress(latest), stop_statuses=TERMINAL_STATUSES)
-        except RunWaitTimeout as exc:
+        except WaitTimeout as exc:
             return self.timed_out(exc, action="cancelling")
         self.finish(progress, waited=False)
 

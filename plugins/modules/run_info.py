@@ -126,7 +126,8 @@ runs:
   elements: dict
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, list_objects
 from ansible_collections.aiops.openai.plugins.module_utils._runs import (
     get_run,
@@ -137,7 +138,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._runs import (
     run_path,
 )
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
-from ansible_collections.aiops.openai.plugins.module_utils._waiter import STOP_STATUSES, RunProgress, RunWaitTimeout, wait_for_run
+from ansible_collections.aiops.openai.plugins.module_utils._waiter import STOP_STATUSES, RunProgress, WaitTimeout, wait_for_run
 
 
 class RunInfoModule(OpenAIModule):
@@ -182,7 +183,7 @@ class RunInfoModule(OpenAIModule):
             try:
                 run = wait_for_run(self.client, self.thread_id, self.run_id, deadline=self.deadline(min(window, read)),
                                    progress=RunProgress(run)).run
-            except RunWaitTimeout as exc:
+            except WaitTimeout as exc:
                 self.result["run"] = exc.run
                 self.fail("run {0} on thread {1} was still {2} after waiting {3:.1f}s".format(
                     self.run_id, self.thread_id, exc.run.get("status"), exc.waited))

@@ -199,8 +199,8 @@ thread:
       sample: {"ticket": "INC-1234"}
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import ResponseLostError
-from ansible_collections.aiops.openai.plugins.module_utils._module import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ResponseLostError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
     ResourceModule,
     message_options,

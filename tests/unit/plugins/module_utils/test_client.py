@@ -17,6 +17,8 @@ import time
 import pytest
 import requests
 
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
 from ansible_collections.aiops.openai.plugins.module_utils._client import (
     APIError,
     Client,
@@ -50,11 +52,6 @@ def server_error(status):
     return error_response(status, "The server had an error while processing your request.", error_type="server_error")
 
 
-def galaxy_version():
-    with open(os.path.join(COLLECTION_ROOT, "galaxy.yml")) as galaxy:
-        return re.search(r"^version:\s*(\S+)", galaxy.read(), re.MULTILINE).group(1)
-
-
 # -- headers, URL, per-request options ---------------------------------------------------
 
 
@@ -72,11 +69,24 @@ def test_every_request_carries_bearer_key_beta_header_and_user_agent(make_client
     assert call.verify is True
 
 
-def test_user_agent_names_the_collection_and_its_galaxy_version(make_client, session):
+def test_user_agent_names_the_collection_and_the_ansible_core_version(make_client, session):
     session.add(json_response({}))
     make_client().get("/models")
 
-    assert "aiops.openai/{0}".format(galaxy_version()) in session.calls[0].headers["User-Agent"]
+    user_agent = session.calls[0].headers["User-Agent"]
+    assert user_agent.startswith("aiops.openai ")
+    assert "ansible-core {0}".format(ANSIBLE_VERSION) in user_agent
+
+
+def test_the_collection_version_is_written_in_galaxy_yml_only():
+    # A second copy in the code would drift from the released version.
+    version = re.search(r"^version:\s*(\S+)", open(os.path.join(COLLECTION_ROOT, "galaxy.yml")).read(), re.MULTILINE).group(1)
+    plugins = os.path.join(COLLECTION_ROOT, "plugins")
+    for folder, _dirs, files in os.walk(plugins):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name)) as source:
+                    assert '"{0}"'.format(version) not in source.read(), name
 
 
 def test_organization_and_project_headers(make_client, session):

@@ -13,7 +13,8 @@ import json
 
 import pytest
 
-from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, ValidationError, api_argument_spec
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule, api_argument_spec
 from ansible_collections.aiops.openai.tests.unit.utils import (
     API_KEY,
     BASE_URL,
@@ -211,95 +212,3 @@ def test_a_server_error_fails_the_task_after_the_retries(fake_api):
 
     assert result["error"]["status"] == 500
     assert len(fake_api.calls) == 4
-
-
-# -- ending the process after the result (AnsiballZ only) ---------------------------------
-
-
-@pytest.fixture
-def exit_recorder(monkeypatch):
-    """Record what _end_process would pass to os._exit, and start with nothing armed."""
-    from ansible_collections.aiops.openai.plugins.module_utils import _module
-    exits = []
-    monkeypatch.setattr(_module, "_EXIT_STATUS", [])
-    monkeypatch.setattr(_module.os, "_exit", exits.append)
-    monkeypatch.delitem(_module.sys.modules, "coverage", raising=False)
-    return _module, exits
-
-
-def test_outside_ansiballz_the_process_ends_normally(fake_api, exit_recorder):
-    module, exits = exit_recorder
-    fake_api.add(json_response({"data": []}))
-    exit_result({"api_key": API_KEY, "base_url": BASE_URL})
-    module._end_process()
-    assert exits == []
-
-
-@pytest.mark.parametrize("args, status", [
-    pytest.param({}, 0, id="exit_json"),
-    pytest.param({"bad": True}, 1, id="fail_json"),
-])
-def test_under_ansiballz_the_process_ends_with_the_result_status(fake_api, exit_recorder, monkeypatch, args, status):
-    module, exits = exit_recorder
-    monkeypatch.setattr(module.sys.modules["__main__"], "_module_fqn", "aiops.openai.probe", raising=False)
-    fake_api.add(json_response({"data": []}))
-    with pytest.raises((AnsibleExitJson, AnsibleFailJson)):
-        run_probe(dict({"api_key": API_KEY, "base_url": BASE_URL}, **args))
-    module._end_process()
-    assert exits == [status]
-
-
-# -- loading the result encoder before the work, not after it ------------------------------
-
-
-@pytest.fixture
-def encoder_calls(monkeypatch):
-    """Record which encoder the base class asks for, and when (before or after the request)."""
-    from ansible_collections.aiops.openai.plugins.module_utils import _module
-    calls = []
-
-    def fake_get_module_encoder(profile, direction):
-        calls.append(("encoder", profile, direction))
-        return json.JSONEncoder
-
-    monkeypatch.setattr(_module, "get_module_encoder", fake_get_module_encoder)
-    monkeypatch.setattr(_module, "Direction", type("Direction", (), {"MODULE_TO_CONTROLLER": "m2c"}))
-    monkeypatch.setattr(_module.basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
-    return _module, calls
-
-
-def test_the_result_encoder_is_loaded_before_any_request(fake_api, encoder_calls, monkeypatch):
-    _module, calls = encoder_calls
-    original_execute = ProbeModule.execute
-
-    def execute(self):
-        calls.append(("request",))
-        original_execute(self)
-
-    monkeypatch.setattr(ProbeModule, "execute", execute)
-    fake_api.add(json_response({"data": []}))
-    exit_result({"api_key": API_KEY, "base_url": BASE_URL})
-    assert calls == [("encoder", "legacy", "m2c"), ("request",)]
-
-
-def test_an_unknown_profile_does_not_fail_the_task(fake_api, encoder_calls, monkeypatch):
-    _module, calls = encoder_calls
-
-    def unknown(profile, direction):
-        calls.append(("encoder", profile, direction))
-        raise ValueError("Unknown profile name")
-
-    monkeypatch.setattr(_module, "get_module_encoder", unknown)
-    fake_api.add(json_response({"data": []}))
-    assert exit_result({"api_key": API_KEY, "base_url": BASE_URL})["reply"] == {"data": []}
-    assert calls == [("encoder", "legacy", "m2c")]
-
-
-def test_without_a_profile_or_a_profiled_ansible_core_nothing_is_loaded(encoder_calls, monkeypatch):
-    _module, calls = encoder_calls
-    monkeypatch.setattr(_module.basic, "_ANSIBLE_PROFILE", None, raising=False)
-    _module._load_result_encoder()
-    monkeypatch.setattr(_module.basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
-    monkeypatch.setattr(_module, "get_module_encoder", None)
-    _module._load_result_encoder()
-    assert calls == []

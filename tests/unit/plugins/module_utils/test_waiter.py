@@ -11,11 +11,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.aiops.openai.plugins.module_utils._client import APIError, ResponseLostError, StreamInterruptedError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ResponseLostError, StreamInterruptedError
 from ansible_collections.aiops.openai.plugins.module_utils._waiter import (
     TERMINAL_STATUSES,
     RunProgress,
-    RunWaitTimeout,
+    WaitTimeout,
     wait_for_run,
 )
 from ansible_collections.aiops.openai.tests.unit.utils import (
@@ -163,7 +163,7 @@ def test_the_deadline_stops_a_slow_stream_without_another_request(clock):
             clock.advance(1.0)
             yield "thread.run." + status, run_object(status)
 
-    with pytest.raises(RunWaitTimeout) as error:
+    with pytest.raises(WaitTimeout) as error:
         wait_for_run(None, "thread_1", events=slow_events(), deadline=clock() + 2.0, clock=clock, sleep=clock.sleep)
     assert error.value.run["status"] == "in_progress"
     assert error.value.waited == 2.0
@@ -210,7 +210,7 @@ def test_the_deadline_raises_with_the_last_run_seen_and_the_time_waited(make_cli
     session.add(*[poll_reply("in_progress", 250, step=i) for i in range(10)])
     started = clock()
 
-    with pytest.raises(RunWaitTimeout) as error:
+    with pytest.raises(WaitTimeout) as error:
         wait(make_client(), clock, run_id="run_1", deadline=started + 1.0)
     assert error.value.waited == 1.0
     assert error.value.run == run_object("in_progress", step=4)
@@ -223,7 +223,7 @@ def test_no_sleep_goes_past_the_deadline(make_client, session, clock):
     session.add(*[poll_reply("queued") for dummy in range(10)])
     deadline = clock() + 0.5
 
-    with pytest.raises(RunWaitTimeout):
+    with pytest.raises(WaitTimeout):
         wait(make_client(), clock, run_id="run_1", deadline=deadline)
     assert clock() == pytest.approx(deadline)
     assert sum(clock.sleeps) == pytest.approx(0.5)
