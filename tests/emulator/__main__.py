@@ -2,6 +2,7 @@
 
 import argparse
 
+from .quirks import QUIRKS
 from .server import serve
 
 
@@ -24,6 +25,8 @@ def parse_args(argv=None):
     parser.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug", "trace"), help="uvicorn log level")
     parser.add_argument("--access-log", action="store_true", help="log each request to stderr")
     parser.add_argument("--keep-alive-timeout", type=int, default=60, help="seconds an idle keep-alive connection stays open (default 60)")
+    parser.add_argument("--quirk", action="append", default=[], choices=list(QUIRKS), metavar="NAME",
+                        help="answer like a real server that bends the spec; repeatable; one of: " + ", ".join(QUIRKS))
     parser.add_argument("--state-file", default=None, help="load objects from this JSON file at start (if it exists), save them to it on stop")
     return parser.parse_args(argv)
 

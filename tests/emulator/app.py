@@ -12,6 +12,7 @@ from .control import router as control_router
 from .errors import ApiError, bad_request, error_body
 from .middleware import EmulatorMiddleware
 from .pagination import parse_list_params
+from .quirks import QuirkRequests, QuirkResponses
 from .streaming import event_stream
 
 BAD_JSON = "We could not parse the JSON body of your request. The API expects a JSON payload, but what was sent was not valid JSON."
@@ -260,5 +261,7 @@ def create_app(state):
     app.include_router(control_router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_middleware(QuirkRequests, state=state)  # inside the log, auth and faults: what the API sees
     app.add_middleware(EmulatorMiddleware, state=state)
+    app.add_middleware(QuirkResponses, state=state)  # outside them: what the client gets
     return app

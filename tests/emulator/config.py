@@ -3,6 +3,8 @@
 import dataclasses
 import numbers
 
+from .quirks import check_quirks
+
 
 def _number(value, key, minimum=0.0):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < minimum:
@@ -52,6 +54,7 @@ _CHECKS = {
     "stream_supported": _boolean,
     "stream_keepalive": _optional_positive,
     "seed": _seed,
+    "quirks": check_quirks,
 }
 
 
@@ -66,6 +69,7 @@ class EmulatorConfig:
     stream_supported: False answers ``stream: true`` with a 400.
     stream_keepalive: seconds of stream silence before a ``: keep-alive`` comment; None = never.
     seed: seed of the random generator that decides fault probabilities.
+    quirks: names of the quirks switched on (quirks.QUIRKS); shown by as_dict() only when not empty.
     """
 
     run_duration: float = 1.0
@@ -75,6 +79,7 @@ class EmulatorConfig:
     stream_supported: bool = True
     stream_keepalive: float = None
     seed: int = 0
+    quirks: tuple = ()
 
     def update(self, changes):
         """Validate ``changes`` (a dict) completely, then apply it; raise ValueError naming the bad key."""
@@ -88,8 +93,13 @@ class EmulatorConfig:
             setattr(self, key, value)
 
     def as_dict(self):
-        """The settings as a JSON-ready dict."""
-        return dataclasses.asdict(self)
+        """The settings as a JSON-ready dict (``quirks`` only when some are on, so the default answer is unchanged)."""
+        settings = dataclasses.asdict(self)
+        if not settings["quirks"]:
+            del settings["quirks"]
+        else:
+            settings["quirks"] = list(settings["quirks"])
+        return settings
 
     def copy(self):
         """An independent copy (the startup values kept for reset)."""

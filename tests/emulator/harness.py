@@ -25,11 +25,16 @@ class EmulatorError(RuntimeError):
     """The emulator did not start, or refused a control request."""
 
 
+_FLAGS = {"quirks": "quirk"}  # keyword quirks=[...] -> --quirk NAME, repeated
+
+
 def _cli_args(options):
     args = []
     for name, value in options.items():
-        flag = "--" + name.replace("_", "-")
-        if value is True:
+        flag = "--" + _FLAGS.get(name, name).replace("_", "-")
+        if isinstance(value, (list, tuple)):
+            args.extend(arg for item in value for arg in (flag, str(item)))
+        elif value is True:
             args.append(flag)
         elif value is not None and value is not False:
             args.extend([flag, str(value)])
@@ -40,7 +45,8 @@ class Emulator:
     """An emulator subprocess on a free loopback port.
 
     Keyword arguments are command-line options of ``python -m emulator``:
-    ``run_duration=0.2`` becomes ``--run-duration 0.2``, ``True`` a bare flag, ``None`` nothing.
+    ``run_duration=0.2`` becomes ``--run-duration 0.2``, ``True`` a bare flag, ``None`` nothing, a list
+    the flag once per item (``quirks=["ms_timestamps"]`` becomes ``--quirk ms_timestamps``).
     """
 
     def __init__(self, startup_timeout=15.0, control_timeout=10.0, **cli_options):
