@@ -18,6 +18,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
+from ansible_collections.aiops.openai.plugins.module_utils._assistants import AssistantsAPI
 from ansible_collections.aiops.openai.plugins.module_utils._client import (
     Client,
     DEFAULT_BASE_URL,
@@ -65,6 +66,7 @@ class OpenAIModule:
         self.params = module.params
         self.result = {"changed": False}
         self._client = None
+        self._api = None
         self.redactor = Redactor([self.params.get("api_key")])
         password = urlsplit(self.params.get("base_url") or "").password
         if password:
@@ -118,6 +120,13 @@ class OpenAIModule:
                 validate_certs=p["validate_certs"])
         return self._client
 
+    @property
+    def api(self):
+        """The API the modules call (``AssistantsAPI`` on ``self.client``): no module writes a path."""
+        if self._api is None:
+            self._api = AssistantsAPI(self.client, warn=self.module.warn)
+        return self._api
+
     def deadline(self, seconds):
         """A monotonic instant ``seconds`` from now (None stays None: no limit)."""
         return None if seconds is None else time.monotonic() + seconds
@@ -165,6 +174,7 @@ class OpenAIModule:
         if self._client is not None:
             self._client.close()
             self._client = None
+            self._api = None
 
     # -- connection options ---------------------------------------------------------------
 

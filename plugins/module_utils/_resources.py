@@ -5,37 +5,28 @@
 
 """What the assistant, thread and message modules (and their ``_info`` twins) share.
 
-- ``ResourceModule``: the base of the three state modules: read an object (``None`` on 404),
-  bring it up to the fields the user set (``update``), delete it (``remove``), each with
-  ``--diff``, check mode and a truthful ``changed``.
+- ``ResourceModule``: the base of the three state modules: bring an object up to the fields
+  the user set (``update``), delete it (``remove``), each with ``--diff``, check mode and a
+  truthful ``changed``.
 - ``same`` / ``changed_fields``: how a wanted definition is compared with the server's object.
-- Option specs and checks for ``tool_resources`` and for messages (content, attachments), and
-  the ``aiops_openai_message`` marker that makes adding a message idempotent.
-- ``get_or_none`` / ``list_objects``: reading for the ``_info`` modules (404 is "none", lists cut at ``limit``).
+- The ``tool_resources`` option of assistants and threads.
+- ``first`` / ``check_limit``: the ``limit`` of the ``_info`` modules.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
-import json
+import itertools
 
-from ansible.module_utils.six import integer_types, string_types
+from ansible.module_utils.six import integer_types
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._runs import RUN_MARKER
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, drop_none, normalize_metadata
 
-# Metadata key of the messages this collection adds; its value is ``message_marker(...)``.
-MESSAGE_MARKER = "aiops_openai_message"
-MARKER_LENGTH = 40
-# Metadata keys a user may not set on a message: they carry the collection's markers.
-RESERVED_MESSAGE_KEYS = (MESSAGE_MARKER, RUN_MARKER)
 MAX_CODE_INTERPRETER_FILES = 20
 MAX_VECTOR_STORES = 1
-CONTENT_PART_TYPES = ("text", "image_file", "image_url")
 FLOAT_TOLERANCE = 1e-9
 
 
@@ -113,24 +104,9 @@ def compared_view(obj, wanted, exact=("metadata",)):
                 for name, value in wanted.items() if name in obj)
 
 
-def get_or_none(client, path):
-    """GET one object; ``None`` when the server answers 404."""
-    try:
-        return client.get(path)
-    except APIError as exc:
-        if exc.status == 404:
-            return None
-        raise
-
-
-def list_objects(client, path, limit, order="desc", params=None, deadline=None):
-    """The first ``limit`` objects of a list endpoint, in ``order``."""
-    found = []
-    for item in client.paginate(path, params=params, order=order, limit=min(limit, 100), deadline=deadline):
-        found.append(item)
-        if len(found) >= limit:
-            break
-    return found
+def first(items, limit):
+    """The first ``limit`` objects of an iterator (a list endpoint is read no further)."""
+    return list(itertools.islice(items, limit))
 
 
 def check_limit(params, name="limit", maximum=10000):
@@ -179,92 +155,6 @@ def normalize_tool_resources(value, option="tool_resources"):
     return result
 
 
-# -- messages ---------------------------------------------------------------------------------
-
-
-def message_options(content_required=True):
-    """The options of one message (the message module's, and each of a new thread's ``messages``)."""
-    return dict(
-        role=dict(type="str", choices=["user", "assistant"], default="user"),
-        content=dict(type="raw", required=content_required),
-        attachments=dict(type="list", elements="dict", options=dict(
-            file_id=dict(type="str", required=True),
-            tools=dict(type="list", elements="dict", required=True, options=dict(
-                type=dict(type="str", required=True, choices=["code_interpreter", "file_search"]),
-            )),
-        )),
-        metadata=dict(type="dict"),
-    )
-
-
-def _content_part(part, where):
-    if not isinstance(part, dict) or part.get("type") not in CONTENT_PART_TYPES:
-        raise ValidationError("{0}: each content part must be a dict with type text, image_file or image_url".format(where))
-    kind = part["type"]
-    if kind == "text":
-        if not isinstance(part.get("text"), string_types) or not part["text"].strip():
-            raise ValidationError("{0}.text: must be a non-empty string".format(where))
-    elif kind == "image_file":
-        check_id((part.get("image_file") or {}).get("file_id") or "", where + ".image_file.file_id")
-    elif not (part.get("image_url") or {}).get("url"):
-        raise ValidationError("{0}.image_url.url: required for an image_url part".format(where))
-    return part
-
-
-def normalize_content(content, where="content"):
-    """Check message content (a string or a list of content parts); return its canonical parts."""
-    if isinstance(content, string_types):
-        if not content.strip():
-            raise ValidationError("{0}: must not be empty".format(where))
-        return [{"type": "text", "text": content}]
-    if not isinstance(content, list) or not content:
-        raise ValidationError("{0}: must be a non-empty string or a non-empty list of content parts".format(where))
-    return [_content_part(part, "{0}[{1}]".format(where, index)) for index, part in enumerate(content)]
-
-
-def normalize_attachments(attachments, where="attachments"):
-    if attachments is None:
-        return None
-    result = []
-    for index, attachment in enumerate(attachments):
-        item = "{0}[{1}]".format(where, index)
-        if not attachment["tools"]:
-            raise ValidationError("{0}.tools: list at least one tool (code_interpreter or file_search) for the file".format(item))
-        result.append({"file_id": check_id(attachment["file_id"], item + ".file_id"),
-                       "tools": [{"type": tool["type"]} for tool in attachment["tools"]]})
-    return result
-
-
-def message_marker(role, parts, attachments=None, key=None):
-    """The marker value of a message: a digest of its role, content, attachments (if any) and key."""
-    identity = {"role": role, "content": parts, "key": key}
-    if attachments:
-        identity["attachments"] = attachments
-    text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:MARKER_LENGTH]
-
-
-def message_request(message, where="", key=None):
-    """Check one message's options; return ``(CreateMessageRequest body, marker value)``.
-
-    The body's metadata carries the marker, so the message is recognised when the task runs again.
-    """
-    prefix = where + "." if where else ""
-    parts = normalize_content(message["content"], prefix + "content")
-    attachments = normalize_attachments(message.get("attachments"), prefix + "attachments")
-    metadata = normalize_metadata(message.get("metadata"), reserved=RESERVED_MESSAGE_KEYS, room=1, option=prefix + "metadata")
-    marker = message_marker(message["role"], parts, attachments, key)
-    body = drop_none(dict(role=message["role"], content=message["content"], attachments=attachments))
-    body["metadata"] = dict(metadata or {}, **{MESSAGE_MARKER: marker})
-    return body, marker
-
-
-def marked_messages(client, thread_id, marker):
-    """The thread's messages carrying ``marker``, newest first."""
-    return [m for m in client.paginate("/threads/{0}/messages".format(thread_id), order="desc")
-            if (m.get("metadata") or {}).get(MESSAGE_MARKER) == marker]
-
-
 # -- the state modules' base ------------------------------------------------------------------
 
 
@@ -279,18 +169,14 @@ class ResourceModule(OpenAIModule):
     exact_fields = ("metadata",)
     unreadable_fields = ()
 
-    def read(self, path):
-        """GET one object; ``None`` when the server answers 404."""
-        return get_or_none(self.client, path)
-
     def created(self, wanted, obj=None, identity=None):
         """Record a creation (done, or predicted in check mode)."""
         self.result["changed"] = True
         self.set_diff({}, dict(identity or {}, **wanted))
         self.result[self.result_key] = obj or {}
 
-    def update(self, path, current, wanted, identity=None):
-        """Bring ``current`` up to ``wanted`` (only the fields the user set) with POST ``path``.
+    def update(self, send, current, wanted, identity=None):
+        """Bring ``current`` up to ``wanted`` (only the fields the user set) with ``send(body)`` (an API update).
 
         Fields the API does not return are sent along when something else changes.
         Returns the object as it is now (unchanged in check mode).
@@ -307,12 +193,12 @@ class ResourceModule(OpenAIModule):
         if self.module.check_mode:
             return current
         body = dict((name, wanted[name]) for name in wanted if name in fields or name in self.unreadable_fields)
-        updated = self.client.post(path, body)
+        updated = send(body)
         self.result[self.result_key] = updated
         return updated
 
-    def remove(self, path, current, fields):
-        """DELETE ``path`` if ``current`` exists; an object already gone is ``changed=false``."""
+    def remove(self, delete, current, fields):
+        """Call ``delete()`` (an API delete) if ``current`` exists; an object already gone is ``changed=false``."""
         if current is None:
             self.set_diff({}, {})
             self.result[self.result_key] = {}
@@ -323,7 +209,7 @@ class ResourceModule(OpenAIModule):
         if self.module.check_mode:
             return
         try:
-            self.client.delete(path)
+            delete()
         except APIError as exc:
             if exc.status != 404:
                 raise

@@ -3,32 +3,33 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Run operations shared by the ``run`` and ``run_info`` modules: find, create, resume,
-cancel, and gather what a run produced (steps, messages, text, files)."""
+"""Runs, apart from any HTTP: the run module's options made into a request (the definition,
+its identity marker, the body), and the lost-response-safe create and submit flows, which call
+the API layer (``AssistantsAPI`` or a class of the same methods) through ``create_once``."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
-import json
+from ansible_collections.aiops.openai.plugins.module_utils._create import create_once
+from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._markers import RUN_MARKER, digest
+from ansible_collections.aiops.openai.plugins.module_utils._specs import (
+    check_id,
+    drop_none,
+    normalize_attachments,
+    normalize_content,
+    normalize_metadata,
+    normalize_response_format,
+    normalize_tools,
+)
 
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError
-from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
-from ansible_collections.aiops.openai.plugins.module_utils._waiter import RunProgress, wait_for_run
-
-# Metadata key of the runs this collection creates (and of the additional messages it adds
-# with them); its value identifies the run's definition and the input it answered.
-RUN_MARKER = "aiops_openai_run"
-MARKER_LENGTH = 40
-
-
-def run_path(thread_id, run_id=None, *rest):
-    parts = ["/threads", thread_id, "runs"]
-    if run_id:
-        parts.append(run_id)
-    parts.extend(rest)
-    return "/".join(parts)
+# Options that define a new run; they make no sense with run_id.
+DEFINING_OPTIONS = (
+    "assistant_id", "model", "instructions", "additional_instructions", "additional_messages", "tools",
+    "metadata", "temperature", "top_p", "max_tokens", "max_prompt_tokens", "truncation_strategy",
+    "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort", "idempotency_key",
+)
 
 
 def parse_run_reference(value, thread_id=None):
@@ -46,143 +47,137 @@ def parse_run_reference(value, thread_id=None):
     return thread_id, check_id(run_part, "run_id")
 
 
-def marker_value(definition, anchor):
-    """A stable digest of what a run is (``definition``) and what it answers (``anchor``)."""
-    text = json.dumps({"definition": definition, "anchor": anchor}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:MARKER_LENGTH]
+# -- the request ------------------------------------------------------------------------------
 
 
-class ThreadView:
-    """The newest user input on a thread and the messages that came after it.
-
-    ``anchor`` is the id of the newest user message not added by one of our runs (None on a
-    thread without user messages); ``newer`` holds the messages after it, newest first.
-    """
-
-    def __init__(self, client, thread_id, deadline=None):
-        self.newer = []
-        self.anchor = None
-        for message in client.paginate("/threads/{0}/messages".format(thread_id), order="desc", deadline=deadline):
-            if message.get("role") == "user" and RUN_MARKER not in (message.get("metadata") or {}):
-                self.anchor = message["id"]
-                return
-            self.newer.append(message)
-
-    def messages_of(self, run_id):
-        """Messages the run created, oldest first, if they are all in view."""
-        return [m for m in reversed(self.newer) if m.get("run_id") == run_id]
+def _truncation(value):
+    if not value:
+        return value
+    if value.get("last_messages") is not None and value["type"] != "last_messages":
+        raise ValidationError("truncation_strategy.last_messages: only used with type=last_messages")
+    if value["type"] == "last_messages" and (value.get("last_messages") or 0) < 1:
+        raise ValidationError("truncation_strategy.last_messages: must be at least 1 with type=last_messages")
+    return drop_none(value)
 
 
-def find_run(client, thread_id, marker, deadline=None):
-    """Return ``(newest run carrying marker, active run of the thread)``; either may be None."""
-    ours = active = None
-    for run in client.paginate(run_path(thread_id), order="desc", deadline=deadline):
-        if active is None and run.get("status") in ("queued", "in_progress", "requires_action", "cancelling"):
-            active = run
-        if ours is None and (run.get("metadata") or {}).get(RUN_MARKER) == marker:
-            ours = run
-        if ours is not None and active is not None:
-            break
-    return ours, active
-
-
-def get_run(client, thread_id, run_id, deadline=None):
-    return client.get(run_path(thread_id, run_id), deadline=deadline)
-
-
-def list_steps(client, run, deadline=None):
-    return list(client.paginate(run_path(run["thread_id"], run["id"], "steps"), order="asc", deadline=deadline))
-
-
-def list_run_messages(client, run, deadline=None):
-    return list(client.paginate("/threads/{0}/messages".format(run["thread_id"]), params={"run_id": run["id"]},
-                                order="asc", deadline=deadline))
-
-
-def create_run(client, thread_id, body, wait, deadline=None):
-    """Create a run; with ``wait`` stream it and return the ``RunProgress`` stream reading.
-
-    Without ``wait`` the run is created with one plain POST and returned at once.
-    """
-    if not wait:
-        return RunProgress(client.post(run_path(thread_id), body, create=True, deadline=deadline))
-    progress = RunProgress()
-    events = client.stream(run_path(thread_id), body, deadline=deadline)
-    return wait_for_run(client, thread_id, deadline=deadline, events=events, progress=progress)
-
-
-def submit_tool_outputs(client, run, outputs, wait, stream, deadline=None):
-    """Submit tool outputs to a run in ``requires_action``; with ``wait``, wait until it stops again."""
-    path = run_path(run["thread_id"], run["id"], "submit_tool_outputs")
-    body = {"tool_outputs": outputs}
-    if wait and stream:
-        events = client.stream(path, body, deadline=deadline)
-        return wait_for_run(client, run["thread_id"], run["id"], deadline=deadline, events=events)
-    progress = RunProgress(client.post(path, body, create=True, deadline=deadline))
-    if not wait:
-        return progress
-    return wait_for_run(client, run["thread_id"], run["id"], deadline=deadline, progress=progress)
-
-
-def cancel_run(client, run, deadline=None):
-    """Ask the server to cancel a run; a run that ended meanwhile is returned as it is."""
-    try:
-        return client.post(run_path(run["thread_id"], run["id"], "cancel"), deadline=deadline)
-    except APIError as exc:
-        if exc.status == 400:
-            latest = get_run(client, run["thread_id"], run["id"], deadline=deadline)
-            if latest.get("status") not in ("queued", "in_progress", "requires_action"):
-                return latest
-        raise
-
-
-def required_tool_calls(run):
-    action = (run or {}).get("required_action") or {}
-    return (action.get("submit_tool_outputs") or {}).get("tool_calls") or []
-
-
-def message_text(message):
-    """The text parts of a message, joined."""
-    parts = []
-    for part in message.get("content") or []:
-        if part.get("type") == "text":
-            parts.append((part.get("text") or {}).get("value") or "")
-    return "\n".join(parts)
-
-
-def message_file_ids(message):
-    """File ids a message carries: attachments, image files, and citation/path annotations."""
-    found = []
-    for attachment in message.get("attachments") or []:
-        found.append(attachment.get("file_id"))
-    for part in message.get("content") or []:
-        if part.get("type") == "image_file":
-            found.append((part.get("image_file") or {}).get("file_id"))
-        for note in (part.get("text") or {}).get("annotations") or []:
-            found.append((note.get("file_citation") or note.get("file_path") or {}).get("file_id"))
-    return [f for f in found if f]
-
-
-def shape_run(run, steps, messages):
-    """The ``run`` result: the API object plus the Terraform resource's ``steps`` and ``file_ids``."""
-    result = dict(run)
-    result["steps"] = sorted(steps, key=lambda s: (s.get("created_at") or 0, s.get("id")))
-    file_ids = []
-    for message in messages:
-        for file_id in message_file_ids(message):
-            if file_id not in file_ids:
-                file_ids.append(file_id)
-    result["file_ids"] = file_ids
+def _additional_messages(messages):
+    if messages is None:
+        return None
+    result = []
+    for index, message in enumerate(messages):
+        where = "additional_messages[{0}]".format(index)
+        normalize_content(message["content"], where + ".content")
+        item = drop_none(dict(message, attachments=normalize_attachments(message["attachments"], where + ".attachments")))
+        if "metadata" in item:
+            item["metadata"] = normalize_metadata(item["metadata"], reserved=(RUN_MARKER,), room=1, option=where + ".metadata")
+        result.append(item)
     return result
 
 
-def outputs(run, steps, messages):
-    """The result keys every run-returning module sets."""
-    messages = sorted(messages, key=lambda m: (m.get("created_at") or 0, m.get("id")))
-    texts = [message_text(m) for m in messages if m.get("role") == "assistant"]
-    return {
-        "run": shape_run(run, steps, messages),
-        "messages": messages,
-        "output_text": "\n\n".join(t for t in texts if t),
-        "tool_calls": required_tool_calls(run) if run.get("status") == "requires_action" else [],
-    }
+def _tool_choice(choice, tools):
+    if choice is None or choice in ("none", "auto", "required"):
+        return choice
+    if not isinstance(choice, dict) or choice.get("type") not in ("function", "code_interpreter", "file_search"):
+        raise ValidationError("tool_choice: must be none, auto, required, or a dict with type function, code_interpreter or file_search")
+    if choice["type"] == "function":
+        name = (choice.get("function") or {}).get("name")
+        if not name:
+            raise ValidationError("tool_choice.function.name: required when tool_choice.type is function")
+        if tools is not None and name not in [t["function"]["name"] for t in tools if t["type"] == "function"]:
+            raise ValidationError("tool_choice.function.name: {0!r} is not one of the functions in tools".format(name))
+    return choice
+
+
+def run_definition(params, warn):
+    """What defines a new run (the API's CreateRunRequest without the marker), from the run module's options.
+
+    Raises ``ValidationError``; ``warn`` receives warnings (a v1 tool name, for one).
+    """
+    tools = normalize_tools(params["tools"], warn)
+    truncation = _truncation(params["truncation_strategy"])
+    messages = _additional_messages(params["additional_messages"])
+    return drop_none(dict(
+        assistant_id=params["assistant_id"],
+        model=params["model"],
+        instructions=params["instructions"],
+        additional_instructions=params["additional_instructions"],
+        additional_messages=messages,
+        tools=tools,
+        metadata=normalize_metadata(params["metadata"], reserved=(RUN_MARKER,), room=1),
+        temperature=params["temperature"],
+        top_p=params["top_p"],
+        max_completion_tokens=params["max_tokens"],
+        max_prompt_tokens=params["max_prompt_tokens"],
+        truncation_strategy=truncation,
+        tool_choice=_tool_choice(params["tool_choice"], tools),
+        parallel_tool_calls=params["parallel_tool_calls"],
+        response_format=normalize_response_format(params["response_format"]),
+        reasoning_effort=params["reasoning_effort"],
+    ))
+
+
+def marker_value(definition, anchor):
+    """A stable digest of what a run is (``definition``) and what it answers (``anchor``)."""
+    return digest({"definition": definition, "anchor": anchor})
+
+
+def run_marker(definition, anchor_message_id, key=None):
+    """The marker of the run answering ``anchor_message_id`` (or the user's ``key``, when given)."""
+    return marker_value(definition, {"key": key} if key is not None else {"message": anchor_message_id})
+
+
+def run_body(definition, marker):
+    """The create request: the definition with the marker on the run and on each additional message."""
+    body = dict(definition)
+    body["metadata"] = dict(definition.get("metadata") or {}, **{RUN_MARKER: marker})
+    if "additional_messages" in body:
+        body["additional_messages"] = [
+            dict(m, metadata=dict(m.get("metadata") or {}, **{RUN_MARKER: marker})) for m in body["additional_messages"]]
+    return body
+
+
+# -- the lost-response-safe flows -------------------------------------------------------------
+
+
+def _late_commit(exc):
+    # After a lost response, "already has an active run" may be our first request, committed late.
+    return exc.status == 400 and "active run" in (exc.message or "")
+
+
+def create_run(api, thread_id, body, marker, replaced, wait, stream, deadline):
+    """Create the run (and with ``wait`` wait for it); return its progress.
+
+    After a lost response the run is looked for by its marker; one found (other than
+    ``replaced``, the failed run it replaces) is the one we made, and it is followed instead.
+    """
+    def find():
+        found, _active = api.run_find(thread_id, marker, deadline=deadline)
+        if found is None or (replaced is not None and found["id"] == replaced["id"]):
+            return None
+        return api.run_wait(found, deadline) if wait else api.progress(found)
+
+    return create_once(lambda: api.run_create(thread_id, body, wait, stream, deadline),
+                       find, lambda attempt: api.client.pause(attempt, deadline), _late_commit)
+
+
+def submit_tool_outputs(api, run, outputs, wait, stream, deadline):
+    """Submit ``outputs`` to a run in ``requires_action`` (and with ``wait`` wait for it); return its progress.
+
+    After a lost response, the outputs are sent again only while the run still asks for the same calls.
+    """
+    calls = api.tool_calls(run)
+    sent = []
+
+    def send():
+        # Only the first try streams: after a loss the plain POST plus polling is simpler to reason about.
+        first = not sent
+        sent.append(True)
+        return api.run_submit_tool_outputs(run, outputs, wait, stream and first, deadline)
+
+    def find():
+        latest = api.run_get(run["thread_id"], run["id"], deadline=deadline)
+        if latest["status"] == "requires_action" and api.tool_calls(latest) == calls:
+            return None
+        return api.run_wait(latest, deadline) if wait else api.progress(latest)
+
+    return create_once(send, find, lambda attempt: api.client.pause(attempt, deadline))

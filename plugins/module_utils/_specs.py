@@ -19,6 +19,7 @@ import re
 from ansible.module_utils.six import string_types
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSAGE_MARKER, RUN_MARKER, digest
 
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 METADATA_MAX_KEYS = 16
@@ -27,6 +28,9 @@ METADATA_VALUE_MAX = 512
 MAX_TOOLS = 128
 TOOL_TYPES = ["code_interpreter", "file_search", "function", "retrieval"]
 REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+# Metadata keys a user may not set on a message: they carry the collection's markers.
+RESERVED_MESSAGE_KEYS = (MESSAGE_MARKER, RUN_MARKER)
+CONTENT_PART_TYPES = ("text", "image_file", "image_url")
 
 
 def tools_argument_spec():
@@ -194,3 +198,82 @@ def normalize_response_format(value, option="response_format"):
     if value["type"] == "json_schema" and not isinstance(value.get("json_schema"), dict):
         raise ValidationError("{0}.json_schema: required (a dict with name and schema) when type is json_schema".format(option))
     return value
+
+
+# -- messages ---------------------------------------------------------------------------------
+
+
+def message_options(content_required=True):
+    """The options of one message (the message module's, and each of a new thread's ``messages``)."""
+    return dict(
+        role=dict(type="str", choices=["user", "assistant"], default="user"),
+        content=dict(type="raw", required=content_required),
+        attachments=dict(type="list", elements="dict", options=dict(
+            file_id=dict(type="str", required=True),
+            tools=dict(type="list", elements="dict", required=True, options=dict(
+                type=dict(type="str", required=True, choices=["code_interpreter", "file_search"]),
+            )),
+        )),
+        metadata=dict(type="dict"),
+    )
+
+
+def _content_part(part, where):
+    if not isinstance(part, dict) or part.get("type") not in CONTENT_PART_TYPES:
+        raise ValidationError("{0}: each content part must be a dict with type text, image_file or image_url".format(where))
+    kind = part["type"]
+    if kind == "text":
+        if not isinstance(part.get("text"), string_types) or not part["text"].strip():
+            raise ValidationError("{0}.text: must be a non-empty string".format(where))
+    elif kind == "image_file":
+        check_id((part.get("image_file") or {}).get("file_id") or "", where + ".image_file.file_id")
+    elif not (part.get("image_url") or {}).get("url"):
+        raise ValidationError("{0}.image_url.url: required for an image_url part".format(where))
+    return part
+
+
+def normalize_content(content, where="content"):
+    """Check message content (a string or a list of content parts); return its canonical parts."""
+    if isinstance(content, string_types):
+        if not content.strip():
+            raise ValidationError("{0}: must not be empty".format(where))
+        return [{"type": "text", "text": content}]
+    if not isinstance(content, list) or not content:
+        raise ValidationError("{0}: must be a non-empty string or a non-empty list of content parts".format(where))
+    return [_content_part(part, "{0}[{1}]".format(where, index)) for index, part in enumerate(content)]
+
+
+def normalize_attachments(attachments, where="attachments"):
+    if attachments is None:
+        return None
+    result = []
+    for index, attachment in enumerate(attachments):
+        item = "{0}[{1}]".format(where, index)
+        if not attachment["tools"]:
+            raise ValidationError("{0}.tools: list at least one tool (code_interpreter or file_search) for the file".format(item))
+        result.append({"file_id": check_id(attachment["file_id"], item + ".file_id"),
+                       "tools": [{"type": tool["type"]} for tool in attachment["tools"]]})
+    return result
+
+
+def message_marker(role, parts, attachments=None, key=None):
+    """The marker value of a message: a digest of its role, content, attachments (if any) and key."""
+    identity = {"role": role, "content": parts, "key": key}
+    if attachments:
+        identity["attachments"] = attachments
+    return digest(identity)
+
+
+def message_request(message, where="", key=None):
+    """Check one message's options; return ``(CreateMessageRequest body, marker value)``.
+
+    The body's metadata carries the marker, so the message is recognised when the task runs again.
+    """
+    prefix = where + "." if where else ""
+    parts = normalize_content(message["content"], prefix + "content")
+    attachments = normalize_attachments(message.get("attachments"), prefix + "attachments")
+    metadata = normalize_metadata(message.get("metadata"), reserved=RESERVED_MESSAGE_KEYS, room=1, option=prefix + "metadata")
+    marker = message_marker(message["role"], parts, attachments, key)
+    body = drop_none(dict(role=message["role"], content=message["content"], attachments=attachments))
+    body["metadata"] = dict(metadata or {}, **{MESSAGE_MARKER: marker})
+    return body, marker

@@ -21,11 +21,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._errors import (
     StreamInterruptedError,
     WaitTimeout,
 )
-
-TERMINAL_STATUSES = ("completed", "failed", "cancelled", "expired", "incomplete")
-# A run in requires_action waits for us, so waiting for it stops there too.
-STOP_STATUSES = TERMINAL_STATUSES + ("requires_action",)
-ACTIVE_STATUSES = ("queued", "in_progress", "requires_action", "cancelling")
+from ansible_collections.aiops.openai.plugins.module_utils._statuses import STOP_STATUSES
 
 POLL_START = 0.1
 POLL_CAP = 2.0
@@ -44,9 +40,14 @@ class RunProgress:
         self.stream_error = None
 
     def take(self, data):
-        """Record an object from a stream event or a response, by its ``object`` type."""
+        """Record an object from a stream event or a response, by its ``object`` type.
+
+        Objects without an ``id`` are not recorded; the run is read again by the poll if needed.
+        """
         kind = data.get("object") if isinstance(data, dict) else None
-        if kind == "thread.run":
+        if kind is None or not isinstance(data.get("id"), str):
+            return
+        if kind == "thread.run" and isinstance(data.get("status"), str):
             self.run = data
         elif kind == "thread.run.step":
             self.steps[data["id"]] = data
@@ -102,15 +103,16 @@ def follow_stream(events, progress, stop_statuses=STOP_STATUSES, deadline=None, 
     return False
 
 
-def wait_for_run(client, thread_id, run_id=None, deadline=None, events=None, progress=None,
-                 stop_statuses=STOP_STATUSES, clock=time.monotonic, sleep=time.sleep):
+def wait_for_run(poll, thread_id=None, run_id=None, deadline=None, events=None, progress=None,
+                 stop_statuses=STOP_STATUSES, action="waiting for", clock=time.monotonic, sleep=time.sleep):
     """Wait until the run stops (terminal status or ``requires_action``) and return its ``RunProgress``.
 
     ``events`` is an optional stream of ``(event, data)`` from ``Client.stream``; when it breaks
-    or ends early, the same run is polled with ``GET /threads/{thread_id}/runs/{run_id}``,
-    sleeping what ``openai-poll-after-ms`` says or a backoff from 100 ms up to 2 s.
-    Raises ``WaitTimeout`` with the last run seen once ``deadline`` (monotonic) passes, and
-    ``ResponseLostError`` when a creating stream broke before it named its run.
+    or ends early, the same run is polled with ``poll(thread_id, run_id, deadline)`` (a ``Reply``
+    whose data is the run, from the API layer), sleeping what ``openai-poll-after-ms`` says or a
+    backoff from 100 ms up to 2 s. Raises ``WaitTimeout`` with the last run seen once
+    ``deadline`` (monotonic) passes, and ``ResponseLostError`` when a creating stream broke
+    before it named its run.
     """
     started = clock()
     progress = progress or RunProgress()
@@ -124,7 +126,7 @@ def wait_for_run(client, thread_id, run_id=None, deadline=None, events=None, pro
             "the stream broke before the server said which run it created{0}".format(
                 ": {0}".format(cause) if cause else ""),
             method=getattr(cause, "method", None), path=getattr(cause, "path", None))
-    thread_id = thread_id or run["thread_id"]
+    thread_id = thread_id or run.get("thread_id")
     interval = POLL_START
     # Without a known state the first GET goes at once; every later one waits its interval.
     pause = run is not None
@@ -133,11 +135,11 @@ def wait_for_run(client, thread_id, run_id=None, deadline=None, events=None, pro
             return progress
         now = clock()
         if deadline is not None and now >= deadline:
-            raise WaitTimeout(run or {"id": run_id, "thread_id": thread_id, "status": "unknown"}, now - started)
+            raise WaitTimeout(run or {"id": run_id, "thread_id": thread_id, "status": "unknown"}, now - started, action)
         if pause:
             sleep(interval if deadline is None else min(interval, deadline - now))
         try:
-            reply = client.request("GET", "/threads/{0}/runs/{1}".format(thread_id, run_id), deadline=deadline)
+            reply = poll(thread_id, run_id, deadline)
         except APIError as exc:
             # The client has spent its retries; a flaky network still gets the rest of the window.
             if not _transient(exc) or deadline is None or clock() + interval >= deadline:

@@ -214,7 +214,6 @@ assistant:
       sample: auto
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._errors import ResponseLostError
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
     ResourceModule,
@@ -236,11 +235,6 @@ from ansible_collections.aiops.openai.plugins.module_utils._specs import (
 # The settings of an assistant (CreateAssistantRequest), as --diff shows them.
 FIELDS = ("name", "model", "description", "instructions", "reasoning_effort", "tools", "tool_resources",
           "metadata", "temperature", "top_p", "response_format")
-
-
-def find_by_name(client, name):
-    """Every assistant named ``name``, newest first."""
-    return [a for a in client.paginate("/assistants", order="desc") if a.get("name") == name]
 
 
 class AssistantModule(ResourceModule):
@@ -294,8 +288,8 @@ class AssistantModule(ResourceModule):
     def find(self):
         """The assistant meant by assistant_id or name (None when there is none)."""
         if self.assistant_id is not None:
-            return self.read("/assistants/{0}".format(self.assistant_id))
-        found = find_by_name(self.client, self.params["name"])
+            return self.api.assistant_get(self.assistant_id)
+        found = self.api.assistants_named(self.params["name"])
         if len(found) > 1:
             raise ValidationError("name: {0} assistants are named {1!r} ({2}); give assistant_id to say which one is meant".format(
                 len(found), self.params["name"], ", ".join(a["id"] for a in found)))
@@ -304,9 +298,9 @@ class AssistantModule(ResourceModule):
     def execute(self):
         current = self.find()
         if self.params["state"] == "absent":
-            return self.remove("/assistants/{0}".format(current["id"]) if current else None, current, FIELDS)
+            return self.remove(lambda: self.api.assistant_delete(current["id"]), current, FIELDS)
         if current is not None:
-            return self.update("/assistants/{0}".format(current["id"]), current, self.wanted)
+            return self.update(lambda body: self.api.assistant_update(current["id"], body), current, self.wanted)
         if self.assistant_id is not None:
             raise ValidationError("assistant_id: no assistant has the ID {0!r}; leave assistant_id out to create one by name".format(
                 self.assistant_id))
@@ -315,20 +309,7 @@ class AssistantModule(ResourceModule):
                 self.params["name"]))
         if self.module.check_mode:
             return self.created(self.wanted)
-        self.created(self.wanted, self.create())
-
-    def create(self):
-        """POST /assistants; after a lost response, look the assistant up by name before sending again."""
-        lost = None
-        for _attempt in range(self.params["max_retries"] + 1):
-            try:
-                return self.client.post("/assistants", self.wanted, create=True)
-            except ResponseLostError as exc:
-                lost = exc
-                found = find_by_name(self.client, self.params["name"])
-                if found:
-                    return found[0]
-        raise lost
+        self.created(self.wanted, self.api.assistant_create(self.wanted))
 
 
 def main():

@@ -98,7 +98,7 @@ assistants:
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, get_or_none, list_objects
+from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, first
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, check_length
 
 
@@ -121,14 +121,14 @@ class AssistantInfoModule(OpenAIModule):
         p = self.params
         matches = []
         if self.assistant_id is not None:
-            found = get_or_none(self.client, "/assistants/{0}".format(self.assistant_id))
+            found = self.api.assistant_get(self.assistant_id)
             matches = [found] if found else []
             assistants = matches
         elif p["name"] is not None:
-            matches = [a for a in self.client.paginate("/assistants", order=p["order"]) if a.get("name") == p["name"]]
+            matches = self.api.assistants_named(p["name"], p["order"])
             assistants = matches[:p["limit"]]
         else:
-            assistants = list_objects(self.client, "/assistants", p["limit"], p["order"])
+            assistants = first(self.api.assistants(p["order"], page_size=min(p["limit"], 100)), p["limit"])
         self.result["assistants"] = assistants
         self.result["assistant"] = matches[0] if len(matches) == 1 else {}
 

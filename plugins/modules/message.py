@@ -213,17 +213,10 @@ message:
       sample: {"aiops_openai_message": "3f1c0a9e7b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e"}
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ResponseLostError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
-from ansible_collections.aiops.openai.plugins.module_utils._resources import (
-    ResourceModule,
-    marked_messages,
-    message_options,
-    message_request,
-)
-from ansible_collections.aiops.openai.plugins.module_utils._runs import run_path
-from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
-from ansible_collections.aiops.openai.plugins.module_utils._waiter import ACTIVE_STATUSES
+from ansible_collections.aiops.openai.plugins.module_utils._resources import ResourceModule
+from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, message_options, message_request
 
 FIELDS = ("role", "content", "attachments", "metadata")
 
@@ -255,14 +248,10 @@ class MessageModule(ResourceModule):
         if p["content"] is not None:
             self.body, self.marker = message_request(p, key=p["key"])
 
-    def messages_path(self, message_id=None):
-        path = "/threads/{0}/messages".format(self.thread_id)
-        return path + "/" + message_id if message_id else path
-
     def find(self, missing_thread_ok=False):
         """The messages this task's marker is on, newest first."""
         try:
-            return marked_messages(self.client, self.thread_id, self.marker)
+            return self.api.marked_messages(self.thread_id, self.marker)
         except APIError as exc:
             if exc.status != 404:
                 raise
@@ -277,32 +266,24 @@ class MessageModule(ResourceModule):
         found = self.find()
         if found:
             wanted = {"metadata": self.body["metadata"]} if self.params["metadata"] is not None else {}
-            return self.update(self.messages_path(found[0]["id"]), found[0], wanted, identity=dict(identity, id=found[0]["id"]))
+            return self.update(lambda body: self.api.message_update(self.thread_id, found[0]["id"], body), found[0], wanted,
+                               identity=dict(identity, id=found[0]["id"]))
         if self.module.check_mode:
             return self.created(self.body, identity={"thread_id": self.thread_id})
         self.created(self.body, self.create(), identity={"thread_id": self.thread_id})
 
     def create(self):
-        """POST the message; after a lost response, look for its marker before sending again."""
-        lost = None
-        for _attempt in range(self.params["max_retries"] + 1):
-            try:
-                return self.client.post(self.messages_path(), self.body, create=True)
-            except ResponseLostError as exc:
-                lost = exc
-                found = self.find()
-                if found:
-                    return found[0]
-            except APIError as exc:
-                if exc.status == 400 and "active" in (exc.message or "").lower():
-                    self.refused_by_active_run(exc)
-                raise
-        raise lost
+        """Add the message (``create_once``: a lost response is looked for by its marker before sending again)."""
+        try:
+            return self.api.message_create(self.thread_id, self.body, self.marker)
+        except APIError as exc:
+            if exc.status == 400 and "active" in (exc.message or "").lower():
+                self.refused_by_active_run(exc)
+            raise
 
     def refused_by_active_run(self, exc):
         """Fail naming the run that keeps the thread busy, and how to get past it."""
-        active = next((run for run in self.client.paginate(run_path(self.thread_id), order="desc", limit=20)
-                       if run.get("status") in ACTIVE_STATUSES), None)
+        active = self.api.active_run(self.thread_id)
         ref = "{0}:{1}".format(self.thread_id, active["id"]) if active else "{0}:<run id>".format(self.thread_id)
         self.fail_api(exc, msg=(
             "thread {0} has an active run{1}, and the API accepts no new messages until it ends; wait for it "
@@ -310,17 +291,20 @@ class MessageModule(ResourceModule):
             "and state=absent), then run this task again. The server said: {3}").format(
                 self.thread_id, " {0} ({1})".format(active["id"], active["status"]) if active else "", ref, exc.message))
 
+    def deleter(self, message_id):
+        return lambda: self.api.message_delete(self.thread_id, message_id)
+
     def absent(self):
         if self.message_id is not None:
-            current = self.read(self.messages_path(self.message_id))
-            return self.remove(self.messages_path(self.message_id), current, FIELDS)
+            current = self.api.message_get(self.thread_id, self.message_id)
+            return self.remove(self.deleter(self.message_id), current, FIELDS)
         found = self.find(missing_thread_ok=True)
         if not found:
             return self.remove(None, None, FIELDS)
         # Oldest first, so that the result is the newest.
         changed = False
         for message in reversed(found):
-            self.remove(self.messages_path(message["id"]), message, FIELDS)
+            self.remove(self.deleter(message["id"]), message, FIELDS)
             changed = changed or self.result["changed"]
         self.result["changed"] = changed
 

@@ -104,7 +104,7 @@ messages:
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, get_or_none, list_objects
+from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, first
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 
 
@@ -128,12 +128,12 @@ class MessageInfoModule(OpenAIModule):
         check_limit(p)
 
     def execute(self):
-        path = "/threads/{0}/messages".format(self.thread_id)
         if self.message_id is not None:
-            self.result["message"] = get_or_none(self.client, "{0}/{1}".format(path, self.message_id)) or {}
+            self.result["message"] = self.api.message_get(self.thread_id, self.message_id) or {}
             return
-        params = {"run_id": self.run_id} if self.run_id else None
-        self.result["messages"] = list_objects(self.client, path, self.params["limit"], self.params["order"], params=params)
+        limit = self.params["limit"]
+        self.result["messages"] = first(self.api.messages(self.thread_id, self.params["order"], run_id=self.run_id,
+                                                          page_size=min(limit, 100)), limit)
 
 
 def main():

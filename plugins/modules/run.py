@@ -430,59 +430,36 @@ waited:
 
 import time
 
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ResponseLostError
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._resources import (
-    message_options,
-    normalize_attachments,
-    normalize_content,
-)
 from ansible_collections.aiops.openai.plugins.module_utils._runs import (
-    RUN_MARKER,
-    ThreadView,
-    cancel_run,
+    DEFINING_OPTIONS,
     create_run,
-    find_run,
-    get_run,
-    list_run_messages,
-    list_steps,
-    marker_value,
-    outputs,
     parse_run_reference,
-    required_tool_calls,
+    run_body,
+    run_definition,
+    run_marker,
     submit_tool_outputs,
 )
 from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     REASONING_EFFORTS,
     check_id,
     check_range,
-    drop_none,
-    normalize_metadata,
-    normalize_response_format,
-    normalize_tools,
+    message_options,
     tools_argument_spec,
 )
-from ansible_collections.aiops.openai.plugins.module_utils._waiter import (
+from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
     ACTIVE_STATUSES,
+    FAILED_STATUSES,
+    RUNNING_STATUSES,
     STOP_STATUSES,
     TERMINAL_STATUSES,
-    RunProgress,
-    WaitTimeout,
-    wait_for_run,
-)
-
-# A run that ended this way does not answer its input: present replaces it.
-FAILED_STATUSES = ("failed", "cancelled", "expired", "incomplete")
-# Options that define a new run; they make no sense with run_id.
-DEFINING_OPTIONS = (
-    "assistant_id", "model", "instructions", "additional_instructions", "additional_messages", "tools",
-    "metadata", "temperature", "top_p", "max_tokens", "max_prompt_tokens", "truncation_strategy",
-    "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort", "idempotency_key",
 )
 
 
 class RunModule(OpenAIModule):
+
+    resumes_runs = True
 
     argument_spec = dict(
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -560,62 +537,7 @@ class RunModule(OpenAIModule):
             raise ValidationError("tool_outputs: each tool_call_id may appear once, got {0}".format(", ".join(ids)))
         if p["tool_outputs"] is not None and not p["tool_outputs"]:
             raise ValidationError("tool_outputs: must list at least one output when given")
-        self.definition = self._definition()
-
-    def _definition(self):
-        p = self.params
-        if self.run_id:
-            return None
-        tools = normalize_tools(p["tools"], self.module.warn)
-        truncation = p["truncation_strategy"]
-        if truncation:
-            if truncation.get("last_messages") is not None and truncation["type"] != "last_messages":
-                raise ValidationError("truncation_strategy.last_messages: only used with type=last_messages")
-            if truncation["type"] == "last_messages" and (truncation.get("last_messages") or 0) < 1:
-                raise ValidationError("truncation_strategy.last_messages: must be at least 1 with type=last_messages")
-            truncation = drop_none(truncation)
-        messages = None
-        if p["additional_messages"] is not None:
-            messages = []
-            for index, message in enumerate(p["additional_messages"]):
-                where = "additional_messages[{0}]".format(index)
-                normalize_content(message["content"], where + ".content")
-                item = drop_none(dict(message, attachments=normalize_attachments(message["attachments"], where + ".attachments")))
-                if "metadata" in item:
-                    item["metadata"] = normalize_metadata(item["metadata"], reserved=(RUN_MARKER,), room=1, option=where + ".metadata")
-                messages.append(item)
-        return drop_none(dict(
-            assistant_id=p["assistant_id"],
-            model=p["model"],
-            instructions=p["instructions"],
-            additional_instructions=p["additional_instructions"],
-            additional_messages=messages,
-            tools=tools,
-            metadata=normalize_metadata(p["metadata"], reserved=(RUN_MARKER,), room=1),
-            temperature=p["temperature"],
-            top_p=p["top_p"],
-            max_completion_tokens=p["max_tokens"],
-            max_prompt_tokens=p["max_prompt_tokens"],
-            truncation_strategy=truncation,
-            tool_choice=self._tool_choice(tools),
-            parallel_tool_calls=p["parallel_tool_calls"],
-            response_format=normalize_response_format(p["response_format"]),
-            reasoning_effort=p["reasoning_effort"],
-        ))
-
-    def _tool_choice(self, tools):
-        choice = self.params["tool_choice"]
-        if choice is None or choice in ("none", "auto", "required"):
-            return choice
-        if not isinstance(choice, dict) or choice.get("type") not in ("function", "code_interpreter", "file_search"):
-            raise ValidationError("tool_choice: must be none, auto, required, or a dict with type function, code_interpreter or file_search")
-        if choice["type"] == "function":
-            name = (choice.get("function") or {}).get("name")
-            if not name:
-                raise ValidationError("tool_choice.function.name: required when tool_choice.type is function")
-            if tools is not None and name not in [t["function"]["name"] for t in tools if t["type"] == "function"]:
-                raise ValidationError("tool_choice.function.name: {0!r} is not one of the functions in tools".format(name))
-        return choice
+        self.definition = None if self.run_id else run_definition(p, self.module.warn)
 
     # -- execution ------------------------------------------------------------------------
 
@@ -635,22 +557,13 @@ class RunModule(OpenAIModule):
         return None if window is None else self.deadline(min(window, limit))
 
     def _marker(self, view):
-        key = self.params["idempotency_key"]
-        return marker_value(self.definition, {"key": key} if key is not None else {"message": view.anchor})
-
-    def _body(self, marker):
-        body = dict(self.definition)
-        body["metadata"] = dict(self.definition.get("metadata") or {}, **{RUN_MARKER: marker})
-        if "additional_messages" in body:
-            body["additional_messages"] = [
-                dict(m, metadata=dict(m.get("metadata") or {}, **{RUN_MARKER: marker})) for m in body["additional_messages"]]
-        return body
+        return run_marker(self.definition, view.anchor, self.params["idempotency_key"])
 
     def present(self):
         timeouts = self.params["timeouts"]
-        view = ThreadView(self.client, self.thread_id, deadline=self.deadline(timeouts["read"]))
+        view = self.api.thread_view(self.thread_id, deadline=self.deadline(timeouts["read"]))
         marker = self._marker(view)
-        ours, active = find_run(self.client, self.thread_id, marker, deadline=self.deadline(timeouts["read"]))
+        ours, active = self.api.run_find(self.thread_id, marker, deadline=self.deadline(timeouts["read"]))
         wanted = dict(self.definition, thread_id=self.thread_id)
         if ours is not None and ours["status"] not in FAILED_STATUSES:
             self.set_diff(dict(wanted, id=ours["id"]), dict(wanted, id=ours["id"]))
@@ -673,57 +586,24 @@ class RunModule(OpenAIModule):
             return
         self.create(marker, replaced=ours)
 
-    def create(self, marker, replaced):
-        """Create the run, resolving a lost response by looking for it before sending again."""
+    def _create_deadline(self):
+        """With completion_window, the wait deadline; without, the create limit alone."""
         timeouts = self.params["timeouts"]
         wait = self.params["completion_window"] is not None
-        deadline = self._window(timeouts["create"]) if wait else self.deadline(timeouts["create"])
-        stream = wait and self.params["wait_strategy"] == "stream"
-        body = self._body(marker)
-        lost = None
-        for attempt in range(self.params["max_retries"] + 1):
-            try:
-                progress = self._create_once(body, wait, stream, deadline)
-            except ResponseLostError as exc:
-                lost = exc
-            except APIError as exc:
-                # After a lost response, "already has an active run" may be our first request,
-                # committed late: look again rather than report a conflict with ourselves.
-                if lost is None or exc.status != 400 or "active run" not in (exc.message or ""):
-                    raise
-            except WaitTimeout as exc:
-                return self.timed_out(exc)
-            else:
-                return self.finish(progress, waited=wait)
-            found, _active = find_run(self.client, self.thread_id, marker, deadline=deadline)
-            if found is not None and (replaced is None or found["id"] != replaced["id"]):
-                return self.follow(found, deadline if wait else None)
-            # Not there: send it again, but give a failing server a moment first.
-            if not self.client.pause(attempt, deadline):
-                break
-        raise lost
+        return wait, self._window(timeouts["create"]) if wait else self.deadline(timeouts["create"])
 
-    def _create_once(self, body, wait, stream, deadline):
-        if stream:
-            try:
-                return create_run(self.client, self.thread_id, body, wait=True, deadline=deadline)
-            except APIError as exc:
-                if exc.status != 400 or (exc.param != "stream" and "stream" not in (exc.message or "").lower()):
-                    raise
-                self.module.warn("the server does not stream runs; polling instead")
-        progress = create_run(self.client, self.thread_id, body, wait=False, deadline=deadline)
-        if wait:
-            progress = wait_for_run(self.client, self.thread_id, progress.run["id"], deadline=deadline, progress=progress)
-        return progress
+    def create(self, marker, replaced):
+        """Create the run (lost responses resolved by looking for it: ``create_run``) and report it."""
+        wait, deadline = self._create_deadline()
+        stream = wait and self.params["wait_strategy"] == "stream"
+        progress = create_run(self.api, self.thread_id, run_body(self.definition, marker), marker, replaced, wait, stream, deadline)
+        self.finish(progress, waited=wait)
 
     def follow(self, run, deadline, messages=None):
         """Wait for an existing run (when there is a deadline) and report it."""
-        progress = RunProgress(run)
+        progress = self.api.progress(run)
         if deadline is not None and run["status"] not in STOP_STATUSES:
-            try:
-                progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline, progress=progress)
-            except WaitTimeout as exc:
-                return self.timed_out(exc)
+            progress = self.api.run_wait(progress, deadline)
             messages = None
         elif run["status"] in ACTIVE_STATUSES:
             messages = None
@@ -731,61 +611,31 @@ class RunModule(OpenAIModule):
 
     def resume(self, run, messages=None):
         """Submit tool_outputs to a run waiting for them, then wait; a run that moved on is reported."""
-        timeouts = self.params["timeouts"]
-        wait = self.params["completion_window"] is not None
-        deadline = self._window(timeouts["create"]) if wait else self.deadline(timeouts["create"])
-        if run["status"] in ("queued", "in_progress") and wait:
-            try:
-                run = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline).run
-            except WaitTimeout as exc:
-                return self.timed_out(exc)
+        wait, deadline = self._create_deadline()
+        if run["status"] in RUNNING_STATUSES and wait:
+            run = self.api.run_wait(run, deadline).run
         if run["status"] != "requires_action":
             return self.follow(run, None, messages=messages)
         outputs_given = self.params["tool_outputs"]
-        expected = sorted(call["id"] for call in required_tool_calls(run))
+        expected = sorted(str(call.get("id")) for call in self.api.tool_calls(run))
         given = sorted(o["tool_call_id"] for o in outputs_given)
         if expected != given:
             raise ValidationError("tool_outputs: run {0} waits for outputs for tool calls {1}, got {2}".format(
                 run["id"], ", ".join(expected), ", ".join(given)))
         self.result["changed"] = True
         if self.module.check_mode:
-            return self.finish(RunProgress(run), waited=False)
-        try:
-            progress = self._submit(run, outputs_given, wait, deadline)
-        except WaitTimeout as exc:
-            return self.timed_out(exc)
+            return self.finish(self.api.progress(run), waited=False)
+        progress = submit_tool_outputs(self.api, run, outputs_given, wait, self.params["wait_strategy"] == "stream", deadline)
         # A stream shows only this leg of the run: read all its steps and messages.
-        self.finish(RunProgress(progress.run), waited=wait)
-
-    def _submit(self, run, outputs_given, wait, deadline):
-        """Submit the outputs; after a lost response, submit again only while the run still asks for them."""
-        stream = self.params["wait_strategy"] == "stream"
-        lost = None
-        for attempt in range(self.params["max_retries"] + 1):
-            if lost is not None:
-                # Did the server take the outputs? A run still asking for the same calls did not.
-                latest = get_run(self.client, run["thread_id"], run["id"], deadline=deadline)
-                if latest["status"] != "requires_action" or required_tool_calls(latest) != required_tool_calls(run):
-                    if not wait:
-                        return RunProgress(latest)
-                    return wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline, progress=RunProgress(latest))
-                if not self.client.pause(attempt - 1, deadline):
-                    break
-            try:
-                # Only the first try streams: after a loss the plain POST plus polling is simpler to reason about.
-                return submit_tool_outputs(self.client, run, outputs_given, wait=wait, stream=stream and lost is None, deadline=deadline)
-            except ResponseLostError as exc:
-                lost = exc
-        raise lost
+        self.finish(self.api.progress(progress.run), waited=wait)
 
     def absent(self):
-        view = ThreadView(self.client, self.thread_id, deadline=self.deadline(self.params["timeouts"]["read"]))
-        ours, _active = find_run(self.client, self.thread_id, self._marker(view),
-                                 deadline=self.deadline(self.params["timeouts"]["read"]))
+        view = self.api.thread_view(self.thread_id, deadline=self.deadline(self.params["timeouts"]["read"]))
+        ours, _active = self.api.run_find(self.thread_id, self._marker(view), deadline=self.deadline(self.params["timeouts"]["read"]))
         self.cancel(ours)
 
     def adopt(self):
-        run = get_run(self.client, self.thread_id, self.run_id, deadline=self.deadline(self.params["timeouts"]["read"]))
+        run = self.api.run_get(self.thread_id, self.run_id, deadline=self.deadline(self.params["timeouts"]["read"]))
         if self.params["state"] == "absent":
             return self.cancel(run)
         self.set_diff({"id": run["id"], "status": run["status"]}, {"id": run["id"], "status": run["status"]})
@@ -797,7 +647,7 @@ class RunModule(OpenAIModule):
         if run is None or run["status"] in TERMINAL_STATUSES:
             if run is not None:
                 self.set_diff({"id": run["id"], "status": run["status"]}, {"id": run["id"], "status": run["status"]})
-                self.finish(RunProgress(run), waited=False)
+                self.finish(self.api.progress(run), waited=False)
             return
         self.set_diff({"id": run["id"], "status": run["status"]}, {"id": run["id"], "status": "cancelled"})
         self.result["changed"] = True
@@ -805,15 +655,11 @@ class RunModule(OpenAIModule):
             self.result["run"] = dict(run)
             return
         deadline = self.deadline(self.params["timeouts"]["delete"])
-        latest = cancel_run(self.client, run, deadline=deadline)
+        latest = self.api.run_cancel(run, deadline=deadline)
         if latest["status"] in TERMINAL_STATUSES and latest["status"] != "cancelled":
             # It ended on its own before the cancel arrived: nothing was changed.
             self.result["changed"] = False
-        try:
-            progress = wait_for_run(self.client, run["thread_id"], run["id"], deadline=deadline,
-                                    progress=RunProgress(latest), stop_statuses=TERMINAL_STATUSES)
-        except WaitTimeout as exc:
-            return self.timed_out(exc, action="cancelling")
+        progress = self.api.run_wait(latest, deadline, stop_statuses=TERMINAL_STATUSES, action="cancelling")
         self.finish(progress, waited=False)
 
     # -- results --------------------------------------------------------------------------
@@ -825,28 +671,16 @@ class RunModule(OpenAIModule):
         if progress.stream_complete:
             steps, messages = list(progress.steps.values()), list(progress.messages.values())
         else:
-            steps = list_steps(self.client, run, deadline=deadline) if run["status"] != "queued" else []
+            steps = self.api.run_steps(run, deadline=deadline) if run["status"] != "queued" else []
             if messages is None:
-                messages = list_run_messages(self.client, run, deadline=deadline) if run["status"] != "queued" else []
-        self.result.update(outputs(run, steps, messages))
+                messages = self.api.run_messages(run, deadline=deadline) if run["status"] != "queued" else []
+        self.result.update(self.api.run_outputs(run, steps, messages))
         self.result["waited"] = round(time.monotonic() - self.started, 3)
         if waited and run["status"] in FAILED_STATUSES:
-            reason = (run.get("last_error") or {}).get("message") or (run.get("incomplete_details") or {}).get("reason") or "no reason given"
-            reason = reason.rstrip(".")
             self.fail("run {0} on thread {1} ended {2}: {3}{4}".format(
-                run["id"], run["thread_id"], run["status"], reason,
+                run["id"], run["thread_id"], run["status"], self.api.failure_reason(run),
                 "" if self.run_id else "; running the task again starts a new run"),
                 last_error=run.get("last_error"), incomplete_details=run.get("incomplete_details"))
-
-    def timed_out(self, exc, action="waiting for"):
-        run = exc.run
-        self.result["run"] = dict(run)
-        self.result["waited"] = round(exc.waited, 3)
-        self.fail(
-            "{0} run {1} on thread {2} timed out after {3:.1f}s with status {4}; run the task again to keep "
-            "waiting for this same run (it will not start another), or use run_id={2}:{1}".format(
-                action.capitalize(), run.get("id"), run.get("thread_id"), exc.waited, run.get("status")),
-            run_id=run.get("id"), thread_id=run.get("thread_id"), status=run.get("status"))
 
 
 def main():

@@ -128,17 +128,9 @@ runs:
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, list_objects
-from ansible_collections.aiops.openai.plugins.module_utils._runs import (
-    get_run,
-    list_run_messages,
-    list_steps,
-    outputs,
-    parse_run_reference,
-    run_path,
-)
+from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, first
+from ansible_collections.aiops.openai.plugins.module_utils._runs import parse_run_reference
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
-from ansible_collections.aiops.openai.plugins.module_utils._waiter import STOP_STATUSES, RunProgress, WaitTimeout, wait_for_run
 
 
 class RunInfoModule(OpenAIModule):
@@ -173,22 +165,17 @@ class RunInfoModule(OpenAIModule):
     def execute(self):
         read = self.params["timeouts"]["read"]
         deadline = self.deadline(read)
+        limit = self.params["limit"]
         if self.run_id is None:
-            self.result["runs"] = list_objects(self.client, run_path(self.thread_id), self.params["limit"],
-                                               self.params["order"], deadline=deadline)
+            self.result["runs"] = first(self.api.runs(self.thread_id, self.params["order"], page_size=min(limit, 100),
+                                                      deadline=deadline), limit)
             return
-        run = get_run(self.client, self.thread_id, self.run_id, deadline=deadline)
+        run = self.api.run_get(self.thread_id, self.run_id, deadline=deadline)
         window = self.params["completion_window"]
-        if window is not None and run["status"] not in STOP_STATUSES:
-            try:
-                run = wait_for_run(self.client, self.thread_id, self.run_id, deadline=self.deadline(min(window, read)),
-                                   progress=RunProgress(run)).run
-            except WaitTimeout as exc:
-                self.result["run"] = exc.run
-                self.fail("run {0} on thread {1} was still {2} after waiting {3:.1f}s".format(
-                    self.run_id, self.thread_id, exc.run.get("status"), exc.waited))
-        self.result.update(outputs(run, list_steps(self.client, run, deadline=deadline),
-                                   list_run_messages(self.client, run, deadline=deadline)))
+        if window is not None:
+            run = self.api.run_wait(run, self.deadline(min(window, read))).run
+        self.result.update(self.api.run_outputs(run, self.api.run_steps(run, deadline=deadline),
+                                                self.api.run_messages(run, deadline=deadline)))
 
 
 def main():

@@ -203,12 +203,16 @@ from ansible_collections.aiops.openai.plugins.module_utils._errors import Respon
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
     ResourceModule,
-    message_options,
-    message_request,
     normalize_tool_resources,
     tool_resources_argument_spec,
 )
-from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, drop_none, normalize_metadata
+from ansible_collections.aiops.openai.plugins.module_utils._specs import (
+    check_id,
+    drop_none,
+    message_options,
+    message_request,
+    normalize_metadata,
+)
 
 FIELDS = ("metadata", "tool_resources")
 
@@ -236,19 +240,16 @@ class ThreadModule(ResourceModule):
         ))
         self.messages = [message_request(m, "messages[{0}]".format(i))[0] for i, m in enumerate(p["messages"] or [])]
 
-    def path(self):
-        return "/threads/{0}".format(self.thread_id)
-
     def execute(self):
         if self.params["state"] == "absent":
-            return self.remove(self.path(), self.read(self.path()), FIELDS)
+            return self.remove(lambda: self.api.thread_delete(self.thread_id), self.api.thread_get(self.thread_id), FIELDS)
         if self.thread_id is None:
             return self.create()
-        current = self.read(self.path())
+        current = self.api.thread_get(self.thread_id)
         if current is None:
             raise ValidationError("thread_id: no thread has the ID {0!r} (was it deleted?); leave thread_id out to create a new thread".format(
                 self.thread_id))
-        self.update(self.path(), current, self.wanted)
+        self.update(lambda body: self.api.thread_update(self.thread_id, body), current, self.wanted)
 
     def create(self):
         wanted = dict(self.wanted)
@@ -257,7 +258,7 @@ class ThreadModule(ResourceModule):
         if self.module.check_mode:
             return self.created(wanted)
         try:
-            thread = self.client.post("/threads", wanted, create=True)
+            thread = self.api.thread_create(wanted)
         except ResponseLostError as exc:
             # Threads cannot be listed: there is no way to find the one the server may have created.
             self.fail_api(exc, msg="{0}. The API cannot list threads, so the module cannot find out whether the thread was created, "

@@ -71,7 +71,6 @@ thread:
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._resources import get_or_none
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 
 
@@ -85,7 +84,7 @@ class ThreadInfoModule(OpenAIModule):
         self.thread_id = check_id(self.params["thread_id"], "thread_id")
 
     def execute(self):
-        thread = get_or_none(self.client, "/threads/{0}".format(self.thread_id))
+        thread = self.api.thread_get(self.thread_id)
         self.result["exists"] = thread is not None
         self.result["thread"] = thread or {}
 

@@ -12,12 +12,10 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ResponseLostError, StreamInterruptedError
-from ansible_collections.aiops.openai.plugins.module_utils._waiter import (
-    TERMINAL_STATUSES,
-    RunProgress,
-    WaitTimeout,
-    wait_for_run,
-)
+from ansible_collections.aiops.openai.plugins.module_utils._assistants import AssistantsAPI
+from ansible_collections.aiops.openai.plugins.module_utils._errors import WaitTimeout
+from ansible_collections.aiops.openai.plugins.module_utils._statuses import TERMINAL_STATUSES
+from ansible_collections.aiops.openai.plugins.module_utils._waiter import RunProgress, wait_for_run
 from ansible_collections.aiops.openai.tests.unit.utils import (
     cut_stream,
     json_response,
@@ -42,7 +40,7 @@ def poll_reply(status, poll_after_ms=None, **extra):
 def wait(client, clock, **kwargs):
     kwargs.setdefault("clock", clock)
     kwargs.setdefault("sleep", clock.sleep)
-    return wait_for_run(client, "thread_1", **kwargs)
+    return wait_for_run(AssistantsAPI(client).run_poll, "thread_1", **kwargs)
 
 
 def start_run(client):
@@ -134,7 +132,7 @@ def test_a_thread_and_run_stream_broken_after_the_thread_is_a_lost_response(make
     progress = RunProgress()
 
     with pytest.raises(ResponseLostError):
-        wait_for_run(client, None, events=client.stream("/threads/runs", {}), progress=progress, clock=clock, sleep=clock.sleep)
+        wait_for_run(AssistantsAPI(client).run_poll, None, events=client.stream("/threads/runs", {}), progress=progress, clock=clock, sleep=clock.sleep)
     assert progress.thread["id"] == "thread_9"
     assert len(session.calls) == 1
 

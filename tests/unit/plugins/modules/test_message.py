@@ -11,8 +11,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.aiops.openai.plugins.module_utils._resources import MESSAGE_MARKER
-from ansible_collections.aiops.openai.plugins.module_utils._runs import RUN_MARKER
+from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSAGE_MARKER
+from ansible_collections.aiops.openai.plugins.module_utils._markers import RUN_MARKER
 from ansible_collections.aiops.openai.plugins.modules import message, message_info
 from ansible_collections.aiops.openai.tests.unit.utils import (
     API_KEY,

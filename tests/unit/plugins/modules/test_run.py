@@ -14,7 +14,7 @@ import json
 import pytest
 
 from ansible_collections.aiops.openai.plugins.modules import run
-from ansible_collections.aiops.openai.plugins.module_utils._runs import RUN_MARKER
+from ansible_collections.aiops.openai.plugins.module_utils._markers import RUN_MARKER
 from ansible_collections.aiops.openai.tests.unit.utils import (
     API_KEY,
     BASE_URL,

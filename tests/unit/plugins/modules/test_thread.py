@@ -11,7 +11,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.aiops.openai.plugins.module_utils._resources import MESSAGE_MARKER, message_marker
+from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSAGE_MARKER
+from ansible_collections.aiops.openai.plugins.module_utils._specs import message_marker
 from ansible_collections.aiops.openai.plugins.modules import thread, thread_info
 from ansible_collections.aiops.openai.tests.unit.utils import (
     API_KEY,
