@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import json
 import time
 
@@ -59,24 +60,18 @@ def step(step_id="step_1", created_at=1700000001, message_id="msg_2"):
             "step_details": {"type": "message_creation", "message_creation": {"message_id": message_id}}}
 
 
-def info(fake_api, *replies, **options):
-    """Run the module to a successful end; its result without ``invocation``."""
+def finish(outcome, fake_api, *replies, **options):
+    """Run the module on ``replies``; expect ``outcome`` (exit or fail) and return its result without ``invocation``."""
     fake_api.add(*replies)
-    with pytest.raises(AnsibleExitJson) as done:
+    with pytest.raises(outcome) as ended:
         run_module(run_info.main, dict(CONNECTION, **options))
-    result = dict(done.value.result)
+    result = dict(ended.value.result)
     result.pop("invocation")
     return result
 
 
-def failure(fake_api, *replies, **options):
-    """Run the module to a failure; its result without ``invocation``."""
-    fake_api.add(*replies)
-    with pytest.raises(AnsibleFailJson) as failed:
-        run_module(run_info.main, dict(CONNECTION, **options))
-    result = dict(failed.value.result)
-    result.pop("invocation")
-    return result
+info = functools.partial(finish, AnsibleExitJson)
+failure = functools.partial(finish, AnsibleFailJson)
 
 
 def shaped(run, steps=(), file_ids=()):
