@@ -33,6 +33,16 @@ def no_openai_environment(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def no_warnings_from_earlier_tests():
+    """ansible-core keeps warnings in module globals (a module process ends after one result): start each test without any."""
+    from ansible.module_utils.common import warnings
+    for name in ("_global_warnings", "_global_deprecations"):
+        store = getattr(warnings, name, None)
+        if store is not None:
+            store.clear()
+
+
 @pytest.fixture
 def clock():
     return FakeClock()
