@@ -2,6 +2,7 @@
 
 import argparse
 
+from .families import FAMILIES, parse_apis
 from .quirks import QUIRKS
 from .server import serve
 
@@ -10,6 +11,13 @@ def _api_key(value):
     if not value:
         raise argparse.ArgumentTypeError("must not be empty")
     return value
+
+
+def _apis(value):
+    try:
+        return parse_apis(value, "--apis")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parse_args(argv=None):
@@ -27,6 +35,8 @@ def parse_args(argv=None):
     parser.add_argument("--keep-alive-timeout", type=int, default=60, help="seconds an idle keep-alive connection stays open (default 60)")
     parser.add_argument("--quirk", action="append", default=[], choices=list(QUIRKS), metavar="NAME",
                         help="answer like a real server that bends the spec; repeatable; one of: " + ", ".join(QUIRKS))
+    parser.add_argument("--apis", type=_apis, action="extend", default=None,
+                        help="API families to serve, comma-separated or repeated; the others answer 404 (default: " + ",".join(FAMILIES) + ")")
     parser.add_argument("--state-file", default=None, help="load objects from this JSON file at start (if it exists), save them to it on stop")
     return parser.parse_args(argv)
 

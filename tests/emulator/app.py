@@ -1,22 +1,21 @@
 """The FastAPI application: the 13 Assistants v2 paths under ``/v1``, and its assembly."""
 
 import copy
-import json
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from . import schemas
+from .bodies import read_body
 from .control import router as control_router
 from .errors import ApiError, bad_request, error_body
+from .families import FamilyFilter
 from .middleware import EmulatorMiddleware
 from .pagination import parse_list_params
 from .quirks import QuirkRequests, QuirkResponses
+from .responses_app import control_router as responses_control_router, router as responses_router
 from .streaming import event_stream
-
-BAD_JSON = "We could not parse the JSON body of your request. The API expects a JSON payload, but what was sent was not valid JSON."
-METADATA_LIMITS = (16, 64, 512)
 
 api = APIRouter(prefix="/v1")
 
@@ -25,32 +24,9 @@ def _state(request):
     return request.app.state.emulator
 
 
-def _check_metadata(body):
-    metadata = body.get("metadata") or {}
-    max_pairs, max_key, max_value = METADATA_LIMITS
-    if len(metadata) > max_pairs:
-        raise bad_request(f"Invalid 'metadata': too many properties. Expected at most {max_pairs} properties, but got {len(metadata)} instead.",
-                          "metadata", "object_above_max_properties")
-    for key, value in metadata.items():
-        if len(key) > max_key:
-            raise bad_request(f"Invalid 'metadata': key '{key}' is longer than {max_key} characters.", "metadata", "invalid_value")
-        if len(value) > max_value:
-            raise bad_request(f"Invalid 'metadata.{key}': string too long. Expected at most {max_value} characters.",
-                              f"metadata.{key}", "string_above_max_length")
-
-
 async def _body(request, schema):
     """The JSON body, checked against request schema ``schema`` (400 on any problem)."""
-    raw = await request.body()
-    body = {}
-    if raw.strip():
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise bad_request(BAD_JSON) from None
-    schemas.check_request(schema, body)
-    _check_metadata(body)
-    return body
+    return await read_body(request, lambda body: schemas.check_request(schema, body))
 
 
 def _check_stream(state, body):
@@ -258,9 +234,12 @@ def create_app(state):
     app = FastAPI(title="aiops-emulator", openapi_url=None, docs_url=None, redoc_url=None)
     app.state.emulator = state
     app.include_router(api)
+    app.include_router(responses_router)
     app.include_router(control_router)
+    app.include_router(responses_control_router)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_middleware(FamilyFilter, state=state)  # innermost: a family switched off answers 404 like an unknown path
     app.add_middleware(QuirkRequests, state=state)  # inside the log, auth and faults: what the API sees
     app.add_middleware(EmulatorMiddleware, state=state)
     app.add_middleware(QuirkResponses, state=state)  # outside them: what the client gets

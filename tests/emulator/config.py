@@ -3,6 +3,7 @@
 import dataclasses
 import numbers
 
+from .families import FAMILIES, parse_apis
 from .quirks import check_quirks
 
 
@@ -55,6 +56,7 @@ _CHECKS = {
     "stream_keepalive": _optional_positive,
     "seed": _seed,
     "quirks": check_quirks,
+    "apis": lambda value, key: tuple(parse_apis(value, key)),
 }
 
 
@@ -70,6 +72,7 @@ class EmulatorConfig:
     stream_keepalive: seconds of stream silence before a ``: keep-alive`` comment; None = never.
     seed: seed of the random generator that decides fault probabilities.
     quirks: names of the quirks switched on (quirks.QUIRKS); shown by as_dict() only when not empty.
+    apis: the API families served (families.FAMILIES); shown by as_dict() only when not all of them.
     """
 
     run_duration: float = 1.0
@@ -80,6 +83,7 @@ class EmulatorConfig:
     stream_keepalive: float = None
     seed: int = 0
     quirks: tuple = ()
+    apis: tuple = tuple(FAMILIES)
 
     def update(self, changes):
         """Validate ``changes`` (a dict) completely, then apply it; raise ValueError naming the bad key."""
@@ -99,6 +103,10 @@ class EmulatorConfig:
             del settings["quirks"]
         else:
             settings["quirks"] = list(settings["quirks"])
+        if tuple(settings["apis"]) == tuple(FAMILIES):
+            del settings["apis"]
+        else:
+            settings["apis"] = list(settings["apis"])
         return settings
 
     def copy(self):

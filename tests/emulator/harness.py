@@ -140,6 +140,10 @@ class Emulator:
         """Every run with ``history`` and ``completed_exact``."""
         return self._control("GET", "/runs")["runs"]
 
+    def responses(self):
+        """Every response (Responses API) with ``history`` and ``completed_exact``."""
+        return self._control("GET", "/responses")["responses"]
+
     def config(self, **changes):
         """Change settings (if any are given); return all of them."""
         if changes:

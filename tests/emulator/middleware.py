@@ -177,7 +177,8 @@ class ApiRequest:
                 self.entry["fault"] = "stream_cut"
             return
         await self._send(message)
-        marker = f"event: {self.rule.get('after_event', 'thread.run.created')}\n".encode("utf-8")
+        default = "response.created" if self.scope["path"].startswith("/v1/responses") else "thread.run.created"
+        marker = f"event: {self.rule.get('after_event', default)}\n".encode("utf-8")
         if self.entry["fault"] == "stream_cut" and message.get("body", b"").startswith(marker):
             self.dropped = True
             await self.state.connections.abort(self.scope["client"])

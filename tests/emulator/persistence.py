@@ -68,6 +68,7 @@ def store_state(store):
             {"data": thread.data, "messages": list(thread.messages.values()), "runs": [_run_state(run) for run in thread.runs.values()]}
             for thread in store.threads.values()
         ],
+        "responses": store.responses.dump(),
     }
 
 
@@ -139,6 +140,8 @@ def restore_store(state):
                 run = _restore_run(thread, run_state)
                 thread.runs[run.id] = run
             store.threads[thread.data["id"]] = thread
+        if "responses" in state:
+            store.responses.restore(state["responses"])
     except (KeyError, TypeError, AttributeError) as exc:
         raise StateFileError(f"malformed state: {exc!r}") from exc
     return store

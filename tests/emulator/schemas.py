@@ -84,7 +84,12 @@ def _json_type(value):
 
 def check_request(name, body):
     """Raise a 400 ApiError (with ``param``) if ``body`` does not match request schema ``name``."""
-    error = best_match(validator(name).iter_errors(body))
+    raise_first_error(validator(name), body)
+
+
+def raise_first_error(schema_validator, body):
+    """Raise the 400 ApiError (with ``param``) for the most relevant error ``schema_validator`` finds in ``body``."""
+    error = best_match(schema_validator.iter_errors(body))
     if error is None:
         return
     path = list(error.absolute_path)

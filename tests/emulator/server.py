@@ -14,6 +14,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from .app import create_app
 from .config import EmulatorConfig
+from .families import FAMILIES, parse_apis
 from .persistence import StateFileError, load_store, save_store
 from .quirks import check_quirks
 from .state import EmulatorState
@@ -79,7 +80,7 @@ def _log_config():
 def serve(options):
     """Serve until stopped; ``options`` are the parsed command-line options of ``python -m emulator``."""
     state = EmulatorState(EmulatorConfig(run_duration=options.run_duration, poll_after_ms=options.poll_after_ms, api_key=options.api_key, seed=options.seed,
-                                         quirks=check_quirks(options.quirk, "--quirk")))
+                                         quirks=check_quirks(options.quirk, "--quirk"), apis=tuple(parse_apis(options.apis or list(FAMILIES)))))
     state_file = options.state_file
     if state_file:
         try:

@@ -5,6 +5,7 @@ import copy
 from .errors import bad_request, not_found
 from .objects import assistant_object, deleted, message_text, thread_object, user_message
 from .pagination import page
+from .responses import ResponsesStore
 from .runs import ACTIVE_STATUSES, Run
 
 
@@ -33,11 +34,12 @@ class Thread:
 
 
 class Store:
-    """Every assistant, thread, message, run and run step the emulator knows."""
+    """Every assistant, thread, message, run and run step the emulator knows (``responses``: the Responses API's objects)."""
 
     def __init__(self):
         self.assistants = {}
         self.threads = {}
+        self.responses = ResponsesStore()
 
     # Lookups (404 when unknown).
 
@@ -181,3 +183,4 @@ class Store:
         """Stop every run (before the store is dropped)."""
         for run in self.all_runs():
             run.close()
+        self.responses.close()
