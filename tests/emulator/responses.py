@@ -14,7 +14,6 @@ own input. Its input and output items join the conversation when it ends ``compl
 
 import asyncio
 import copy
-import json
 import logging
 import time
 
@@ -22,6 +21,7 @@ from .errors import ApiError, bad_request
 from .objects import count_tokens, deleted, new_id, unix_now
 from .pagination import page
 from .runs import FAILURE_MESSAGE, MAGIC_OUTCOMES, _sleep_until, reply_chunks, tool_arguments
+from .timeline import Timeline
 
 ACTIVE_STATUSES = frozenset({"queued", "in_progress"})
 STREAM_END_EVENTS = frozenset({"response.completed", "response.failed", "response.incomplete"})
@@ -139,10 +139,11 @@ class Conversation:
             self.items[item["id"]] = item
 
 
-class Response:
+class Response(Timeline):
     """One response: its Response object, output items, status history and event log."""
 
     def __init__(self, body, *, context, inputs, conversation, calls, duration):
+        super().__init__()
         self.conversation = conversation
         self.context = context
         self.inputs = inputs
@@ -152,10 +153,7 @@ class Response:
         self.stream = bool(body.get("stream"))
         self.created = time.time()
         self.completed_exact = None
-        self.events = []
-        self.closed = False
         self.task = None
-        self._new_event = asyncio.Event()
 
         self.user_text = newest_user_text(context + inputs)
         self.outcome = next((status for marker, status in MAGIC_OUTCOMES if marker in self.user_text and status != "expired"), "completed")
@@ -205,20 +203,6 @@ class Response:
         }
         self.history = [[self.status, self.created]]
 
-    @property
-    def id(self):
-        """The response id."""
-        return self.data["id"]
-
-    @property
-    def status(self):
-        """The current status."""
-        return self.data["status"]
-
-    def snapshot(self):
-        """The Response object as it is now (a copy)."""
-        return copy.deepcopy(self.data)
-
     def control_view(self):
         """The response as ``GET /_emulator/responses`` shows it."""
         return {
@@ -248,13 +232,13 @@ class Response:
     def restore(cls, saved, conversations):
         """A response from ``dump()``; one that was still moving ends ``failed`` (its clock stopped with the server)."""
         response = cls.__new__(cls)
+        Timeline.__init__(response)
         response.conversation = conversations.get(saved["conversation_id"])
         for key in ("data", "history", "created", "completed_exact", "context", "inputs", "background", "stored", "stream", "duration"):
             setattr(response, key, saved[key])
         response.events = [tuple(event) for event in saved["events"]]
         response.closed = True
         response.task = None
-        response._new_event = asyncio.Event()  # pylint: disable=protected-access
         if response.status in ACTIVE_STATUSES:
             response._set_status("failed", error={"code": "server_error", "message": STOPPED_MESSAGE})  # pylint: disable=protected-access
             response._publish_response("response.failed")  # pylint: disable=protected-access
@@ -266,24 +250,12 @@ class Response:
 
     # Event log, read by the streams.
 
-    def _publish(self, event, **fields):
-        payload = dict({"type": event}, **fields, sequence_number=len(self.events))
-        self.events.append((event, json.dumps(payload, separators=(",", ":"))))
-        self._new_event.set()
-        self._new_event = asyncio.Event()
+    def _emit(self, event, **fields):
+        """Log one event: its ``type``, ``fields`` and ``sequence_number`` (its index in the log)."""
+        self._publish(event, dict({"type": event}, **fields, sequence_number=len(self.events)))
 
     def _publish_response(self, event):
-        self._publish(event, response=self.snapshot())
-
-    async def wait_for_event(self, seen, timeout):
-        """Wait until the log has more than ``seen`` events or the response is closed; False on timeout."""
-        if len(self.events) > seen or self.closed:
-            return True
-        try:
-            await asyncio.wait_for(self._new_event.wait(), timeout)
-        except asyncio.TimeoutError:
-            return False
-        return True
+        self._emit(event, response=self.snapshot())
 
     async def settled(self):
         """Return once the response has left queued/in_progress (or was closed)."""
@@ -340,7 +312,7 @@ class Response:
 
     def _add_output(self, item):
         self.data["output"].append(item)
-        self._publish("response.output_item.added", output_index=len(self.data["output"]) - 1, item=copy.deepcopy(item))
+        self._emit("response.output_item.added", output_index=len(self.data["output"]) - 1, item=copy.deepcopy(item))
         return len(self.data["output"]) - 1
 
     async def _call_functions(self, end):
@@ -350,11 +322,11 @@ class Response:
             calls.append((self._add_output(item), item, tool_arguments(function, self.user_text)))
         await _sleep_until(end)
         for index, item, arguments in calls:
-            self._publish("response.function_call_arguments.delta", item_id=item["id"], output_index=index, delta=arguments)
+            self._emit("response.function_call_arguments.delta", item_id=item["id"], output_index=index, delta=arguments)
             item.update(arguments=arguments, status="completed")
             self.output_tokens += count_tokens(arguments)
-            self._publish("response.function_call_arguments.done", item_id=item["id"], name=item["name"], output_index=index, arguments=arguments)
-            self._publish("response.output_item.done", output_index=index, item=copy.deepcopy(item))
+            self._emit("response.function_call_arguments.done", item_id=item["id"], name=item["name"], output_index=index, arguments=arguments)
+            self._emit("response.output_item.done", output_index=index, item=copy.deepcopy(item))
         self._finish("completed")
 
     async def _write_reply(self, end):
@@ -363,7 +335,7 @@ class Response:
         part = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
         message["content"].append(part)
         where = {"item_id": message["id"], "output_index": index, "content_index": 0}
-        self._publish("response.content_part.added", **where, part=copy.deepcopy(part))
+        self._emit("response.content_part.added", **where, part=copy.deepcopy(part))
         chunks = reply_chunks(self.reply)
         if self.outcome == "incomplete":
             chunks = chunks[:max(1, len(chunks) // 2)]
@@ -371,13 +343,13 @@ class Response:
         for number, chunk in enumerate(chunks, 1):
             await _sleep_until(began + (end - began) * number / (len(chunks) + 1))
             part["text"] += chunk
-            self._publish("response.output_text.delta", **where, delta=chunk, logprobs=[])
+            self._emit("response.output_text.delta", **where, delta=chunk, logprobs=[])
         await _sleep_until(end)
         self.output_tokens += count_tokens(part["text"])
-        self._publish("response.output_text.done", **where, text=part["text"], logprobs=[])
-        self._publish("response.content_part.done", **where, part=copy.deepcopy(part))
+        self._emit("response.output_text.done", **where, text=part["text"], logprobs=[])
+        self._emit("response.content_part.done", **where, part=copy.deepcopy(part))
         message["status"] = "incomplete" if self.outcome == "incomplete" else "completed"
-        self._publish("response.output_item.done", output_index=index, item=copy.deepcopy(message))
+        self._emit("response.output_item.done", output_index=index, item=copy.deepcopy(message))
         self._finish(self.outcome)
 
     def _finish(self, status):
@@ -405,14 +377,14 @@ class Response:
             if item["status"] == "in_progress":
                 item["status"] = "incomplete"
         self._set_status("cancelled", usage=usage(self.input_tokens, self.output_tokens))
-        self._new_event.set()
+        self._wake()
 
     def close(self):
         """Stop the clock for good (deleted, emulator reset) and end open streams."""
         if self.task is not None:
             self.task.cancel()
         self._release()
-        self._new_event.set()
+        self._wake()
 
 
 class ResponsesStore:

@@ -3,14 +3,13 @@
 import copy
 
 from fastapi import APIRouter, Request
-from starlette.responses import StreamingResponse
 
 from . import responses_schemas
 from .bodies import read_body
 from .errors import bad_request
 from .pagination import parse_list_params
 from .responses import STREAM_END_EVENTS
-from .streaming import KEEPALIVE, sse
+from .streaming import follow, sse_response
 
 router = APIRouter(prefix="/v1")
 control_router = APIRouter(prefix="/_emulator")
@@ -33,29 +32,13 @@ def _list_params(request):
     return parse_list_params(request.query_params)
 
 
-async def response_events(response, after, config):
-    """Yield the response's events with ``sequence_number`` > ``after``, as they happen.
+def _event_stream(response, after, config):
+    """The response's events with ``sequence_number`` > ``after``, as they happen.
 
     Ends after ``response.completed``/``.failed``/``.incomplete``, or once the response can
-    send nothing more (cancelled, deleted, emulator reset). Between events, sends a keep-alive
-    comment every ``config.stream_keepalive`` seconds when that is set.
+    send nothing more (cancelled, deleted, emulator reset).
     """
-    seen = after + 1
-    while True:
-        while seen < len(response.events):
-            name, data = response.events[seen]
-            seen += 1
-            yield sse(name, data)
-            if name in STREAM_END_EVENTS:
-                return
-        if response.closed:
-            return
-        if not await response.wait_for_event(seen, config.stream_keepalive):
-            yield KEEPALIVE
-
-
-def _event_stream(response, after, config):
-    return StreamingResponse(response_events(response, after, config), media_type="text/event-stream", headers={"cache-control": "no-cache"})
+    return sse_response(follow(response, after + 1, config, STREAM_END_EVENTS))
 
 
 # Conversations.

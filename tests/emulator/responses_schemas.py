@@ -16,15 +16,10 @@ declares, as the API answers ``Unknown parameter``.
 """
 
 import functools
-import json
 import os
 
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
 from .errors import bad_request
-from .schemas import raise_first_error
+from .schemas import Document, raise_first_error
 
 SPEC_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi", "responses-conversations.json")
 SPEC_URI = "urn:aiops-emulator:responses-conversations"
@@ -43,27 +38,24 @@ def _translate(node):
     return node
 
 
-@functools.lru_cache(maxsize=None)
-def spec():
-    """The translated document (loaded once)."""
-    with open(SPEC_PATH, encoding="utf-8") as handle:
-        document = _translate(json.load(handle))
+def _translate_document(document):
+    document = _translate(document)
     body = document["paths"][ITEMS_PATH]["post"]["requestBody"]["content"]["application/json"]["schema"]
     document["components"]["schemas"][ITEMS_BODY] = dict(body, type="object")
     return document
 
 
-@functools.lru_cache(maxsize=None)
-def _registry():
-    return Registry().with_resource(SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT202012))
+RESPONSES = Document(SPEC_PATH, SPEC_URI, _translate_document)
 
 
-@functools.lru_cache(maxsize=None)
+def spec():
+    """The translated document (loaded once)."""
+    return RESPONSES.spec
+
+
 def validator(name):
     """A validator for ``components.schemas.<name>`` (``$ref``s resolve within the document)."""
-    if name not in spec()["components"]["schemas"]:
-        raise KeyError(f"no schema named {name!r}")
-    return Draft202012Validator({"$ref": f"{SPEC_URI}#/components/schemas/{name}"}, registry=_registry())
+    return RESPONSES.validator(name)
 
 
 def _properties(schema):

@@ -15,6 +15,7 @@ import time
 
 from .errors import bad_request
 from .objects import count_tokens, message_object, message_text, new_id, step_object, text_content, unix_now, usage
+from .timeline import Timeline
 
 ACTIVE_STATUSES = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 TERMINAL_STATUSES = frozenset({"completed", "failed", "incomplete", "expired", "cancelled"})
@@ -65,7 +66,7 @@ def _report_crash(task):
         _LOG.error("run task failed", exc_info=task.exception())
 
 
-class Run:
+class Run(Timeline):
     """One run: its RunObject, steps, status history and event log.
 
     ``thread`` is the store's Thread (the run adds its assistant message there); ``assistant``
@@ -74,16 +75,14 @@ class Run:
     """
 
     def __init__(self, thread, assistant, request, *, duration):
+        super().__init__()
         self.thread = thread
         self.duration = duration
         self.created = time.time()
         self.history = [["queued", self.created]]
         self.completed_exact = None
-        self.events = []
         self.steps = []
-        self.closed = False
         self.task = None
-        self._new_event = asyncio.Event()
         self._open_message = None
         self._tool_step = None
         self._completion_tokens = 0
@@ -130,20 +129,6 @@ class Run:
             "response_format": _first_set(request.get("response_format"), assistant.get("response_format"), "auto"),
         }
 
-    @property
-    def id(self):
-        """The run id."""
-        return self.data["id"]
-
-    @property
-    def status(self):
-        """The current status."""
-        return self.data["status"]
-
-    def snapshot(self):
-        """The RunObject as it is now (a copy)."""
-        return copy.deepcopy(self.data)
-
     def control_view(self):
         """The run as ``GET /_emulator/runs`` shows it."""
         return {
@@ -155,23 +140,6 @@ class Run:
             "history": [list(entry) for entry in self.history],
             "metadata": copy.deepcopy(self.data["metadata"]),
         }
-
-    # Event log, read by the SSE streams.
-
-    def _publish(self, name, payload):
-        self.events.append((name, json.dumps(payload, separators=(",", ":"))))
-        self._new_event.set()
-        self._new_event = asyncio.Event()
-
-    async def wait_for_event(self, seen, timeout):
-        """Wait until the log has more than ``seen`` events or the run is closed; False on timeout."""
-        if len(self.events) > seen or self.closed:
-            return True
-        try:
-            await asyncio.wait_for(self._new_event.wait(), timeout)
-        except asyncio.TimeoutError:
-            return False
-        return True
 
     # Transitions.
 
@@ -321,4 +289,4 @@ class Run:
         if self.task is not None:
             self.task.cancel()
         self.closed = True
-        self._new_event.set()
+        self._wake()

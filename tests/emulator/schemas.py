@@ -46,24 +46,45 @@ def _accept_null(node):
     return {"anyOf": [node, {"type": "null"}]}
 
 
-@functools.lru_cache(maxsize=None)
+class Document:
+    """A copied OpenAPI document, read once through ``translate`` (a function of the parsed JSON), and validators of its schemas."""
+
+    def __init__(self, path, uri, translate):
+        self.path = path
+        self.uri = uri
+        self.translate = translate
+        self._validators = {}
+
+    @functools.cached_property
+    def spec(self):
+        """The translated document."""
+        with open(self.path, encoding="utf-8") as handle:
+            return self.translate(json.load(handle))
+
+    @functools.cached_property
+    def _registry(self):
+        return Registry().with_resource(self.uri, Resource.from_contents(self.spec, default_specification=DRAFT202012))
+
+    def validator(self, name):
+        """A validator for ``components.schemas.<name>`` (``$ref``s resolve within the document)."""
+        if name not in self._validators:
+            if name not in self.spec["components"]["schemas"]:
+                raise KeyError(f"no schema named {name!r}")
+            self._validators[name] = Draft202012Validator({"$ref": f"{self.uri}#/components/schemas/{name}"}, registry=self._registry)
+        return self._validators[name]
+
+
+ASSISTANTS = Document(SPEC_PATH, SPEC_URI, _accept_null)
+
+
 def spec():
-    """The OpenAPI document with ``nullable`` translated (loaded once)."""
-    with open(SPEC_PATH, encoding="utf-8") as handle:
-        return _accept_null(json.load(handle))
+    """The Assistants document with ``nullable`` translated (loaded once)."""
+    return ASSISTANTS.spec
 
 
-@functools.lru_cache(maxsize=None)
-def _registry():
-    return Registry().with_resource(SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT202012))
-
-
-@functools.lru_cache(maxsize=None)
 def validator(name):
-    """A validator for ``components.schemas.<name>`` (``$ref``s resolve within the document)."""
-    if name not in spec()["components"]["schemas"]:
-        raise KeyError(f"no schema named {name!r}")
-    return Draft202012Validator({"$ref": f"{SPEC_URI}#/components/schemas/{name}"}, registry=_registry())
+    """A validator for ``components.schemas.<name>`` of the Assistants document."""
+    return ASSISTANTS.validator(name)
 
 
 def _param(path):

@@ -83,12 +83,16 @@ class Api:
 
     def wait(self, run, until=RUN_SETTLED, timeout=5.0):
         """Poll ``run`` until its status is in ``until``; the last RunObject."""
+        return self.poll(f"/threads/{run['thread_id']}/runs/{run['id']}", until, timeout)
+
+    def poll(self, path, until, timeout):
+        """GET ``path`` every 20 ms until the object's status is in ``until`` (fail after ``timeout`` s); the last object."""
         deadline = time.monotonic() + timeout
         while True:
-            run = self.get(f"/threads/{run['thread_id']}/runs/{run['id']}")
-            if run["status"] in until:
-                return run
-            assert time.monotonic() < deadline, f"run still {run['status']} after {timeout} s"
+            found = self.get(path)
+            if found["status"] in until:
+                return found
+            assert time.monotonic() < deadline, f"{path} still {found['status']} after {timeout} s"
             time.sleep(0.02)
 
     def reply(self, run):

@@ -1,7 +1,5 @@
 """Helpers for the tests of the Responses and Conversations paths."""
 
-import time
-
 from emulator import responses_schemas
 
 SETTLED = frozenset({"completed", "failed", "incomplete", "cancelled"})
@@ -28,13 +26,7 @@ def create(api, expect=200, **body):
 
 def wait(api, response, until=SETTLED, timeout=5.0):
     """Poll ``GET /responses/{id}`` until the status is in ``until``; the last Response."""
-    deadline = time.monotonic() + timeout
-    while True:
-        response = api.get(f"/responses/{response['id']}")
-        if response["status"] in until:
-            return response
-        assert time.monotonic() < deadline, f"response still {response['status']} after {timeout} s"
-        time.sleep(0.02)
+    return api.poll(f"/responses/{response['id']}", until, timeout)
 
 
 def output_text(response):

@@ -76,7 +76,8 @@ def test_function_call_output_items(api):
     assert_response_schema("ConversationItemList", conversation_items)
 
 
-def test_cancelled_and_deleted(api):
+def test_cancelled_and_deleted(api, emulator):
+    emulator.config(run_duration=30)
     response = create(api, input="stop", background=True)
     cancelled = api.post(f"/responses/{response['id']}/cancel")
     assert cancelled["status"] == "cancelled"

@@ -53,15 +53,17 @@ def test_stream_and_function_call_round_trip(client):
     assert [item.type for item in inputs.data] == ["function_call_output"]
 
 
-def test_resume_cancel_and_delete(client):
+def test_resume_cancel_and_delete(client, emulator):
     response = client.responses.create(model="gpt-4o", input="resume me", background=True)
     with client.responses.retrieve(response.id, stream=True, starting_after=1) as stream:
         events = list(stream)
     assert events[0].sequence_number == 2 and events[-1].type == "response.completed"
     assert events[-1].response.output_text == "You said: resume me"
 
+    emulator.config(run_duration=30)
     running = client.responses.create(model="gpt-4o", input="cancel me", background=True)
     assert client.responses.cancel(running.id).status == "cancelled"
+    emulator.config(run_duration=0.2)
     with pytest.raises(BadRequestError, match="Only responses created with background=true can be cancelled"):
         client.responses.cancel(client.responses.create(model="gpt-4o", input="plain").id)
     client.responses.delete(running.id)
