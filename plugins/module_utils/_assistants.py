@@ -15,10 +15,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
-
+from ansible_collections.aiops.openai.plugins.module_utils._api import APIBase, read_object
 from ansible_collections.aiops.openai.plugins.module_utils._create import create_once
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, UnexpectedResponse
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError
 from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSAGE_MARKER, RUN_MARKER
 from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
     ACTIVE_STATUSES,
@@ -30,26 +29,9 @@ from ansible_collections.aiops.openai.plugins.module_utils._waiter import RunPro
 # -- readers of the server's objects ----------------------------------------------------------
 
 
-def read_object(value, request, field="the body", redact=None, required=("id",)):
-    """``value`` if it is an object whose ``required`` fields are non-empty strings; else ``UnexpectedResponse``."""
-    if not isinstance(value, dict):
-        raise UnexpectedResponse(request, field, "an object", value, redact)
-    for name in required:
-        if not isinstance(value.get(name), str) or not value[name]:
-            raise UnexpectedResponse(request, "{0}.{1}".format(field, name) if field != "the body" else name,
-                                     "a non-empty string", value.get(name), redact)
-    return value
-
-
 def read_run(value, request, field="the body", redact=None):
     """A run object: ``id``, ``thread_id`` and ``status`` are strings."""
     return read_object(value, request, field, redact, required=("id", "thread_id", "status"))
-
-
-def read_items(items, request, redact=None, required=("id",)):
-    """Yield the objects of a list endpoint, each checked like ``read_object``."""
-    for index, item in enumerate(items):
-        yield read_object(item, request, "data[{0}]".format(index), redact, required)
 
 
 def _dict(value):
@@ -155,46 +137,18 @@ class ThreadView:
 # -- the API ----------------------------------------------------------------------------------
 
 
-class AssistantsAPI:
+class AssistantsAPI(APIBase):
     """The Assistants API v2 on one ``Client``: assistants, threads, messages and runs.
 
     Methods that read one object return ``None`` on 404 (``*_get``); list methods are
     iterators; ``*_create`` methods go through ``create_once`` (a lost response is resolved by
-    looking for the object, never by sending blindly). ``warn`` receives warnings for the task.
+    looking for the object, never by sending blindly).
     """
 
-    def __init__(self, client, warn=None, clock=time.monotonic, sleep=time.sleep):
-        self.client = client
-        self.warn = warn or (lambda text: None)
-        self.clock = clock
-        self.sleep = sleep
-        self.redact = client.redactor.text
-
-    # -- plumbing -------------------------------------------------------------------------
-
-    def _get(self, path, deadline=None, reader=read_object):
-        return reader(self.client.get(path, deadline=deadline), "GET " + path, redact=self.redact)
-
-    def _get_or_none(self, path):
-        try:
-            return self._get(path)
-        except APIError as exc:
-            if exc.status == 404:
-                return None
-            raise
-
-    def _post(self, path, body, create=False, deadline=None, reader=read_object):
-        return reader(self.client.post(path, body, create=create, deadline=deadline), "POST " + path, redact=self.redact)
+    name = "assistants"
 
     def _delete(self, path):
         return self.client.delete(path)
-
-    def _list(self, path, order="desc", params=None, page_size=100, deadline=None, required=("id",)):
-        pages = self.client.paginate(path, params=params, order=order, limit=page_size, deadline=deadline)
-        return read_items(pages, "GET " + path, self.redact, required)
-
-    def _pause(self, deadline=None):
-        return lambda attempt: self.client.pause(attempt, deadline)
 
     # -- assistants -----------------------------------------------------------------------
 

@@ -23,10 +23,13 @@ from ansible.module_utils.six import integer_types
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, drop_none, normalize_metadata
+from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 
-MAX_CODE_INTERPRETER_FILES = 20
-MAX_VECTOR_STORES = 1
+# (tool, its field of ids, the API's limit, what the limit counts)
+TOOL_RESOURCE_LIMITS = (
+    ("code_interpreter", "file_ids", 20, "files are"),
+    ("file_search", "vector_store_ids", 1, "vector store is"),
+)
 FLOAT_TOLERANCE = 1e-9
 
 
@@ -138,20 +141,14 @@ def normalize_tool_resources(value, option="tool_resources"):
     if value is None:
         return None
     result = {}
-    code = value.get("code_interpreter")
-    if code is not None:
-        ids = [check_id(i, "{0}.code_interpreter.file_ids".format(option)) for i in code["file_ids"]]
-        if len(ids) > MAX_CODE_INTERPRETER_FILES:
-            raise ValidationError("{0}.code_interpreter.file_ids: at most {1} files are allowed, got {2}".format(
-                option, MAX_CODE_INTERPRETER_FILES, len(ids)))
-        result["code_interpreter"] = {"file_ids": ids}
-    search = value.get("file_search")
-    if search is not None:
-        ids = [check_id(i, "{0}.file_search.vector_store_ids".format(option)) for i in search["vector_store_ids"]]
-        if len(ids) > MAX_VECTOR_STORES:
-            raise ValidationError("{0}.file_search.vector_store_ids: at most {1} vector store is allowed, got {2}".format(
-                option, MAX_VECTOR_STORES, len(ids)))
-        result["file_search"] = {"vector_store_ids": ids}
+    for tool, field, limit, allowed in TOOL_RESOURCE_LIMITS:
+        if value.get(tool) is None:
+            continue
+        where = "{0}.{1}.{2}".format(option, tool, field)
+        ids = [check_id(i, where) for i in value[tool][field]]
+        if len(ids) > limit:
+            raise ValidationError("{0}: at most {1} {2} allowed, got {3}".format(where, limit, allowed, len(ids)))
+        result[tool] = {field: ids}
     return result
 
 

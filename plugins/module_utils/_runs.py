@@ -47,6 +47,14 @@ def parse_run_reference(value, thread_id=None):
     return thread_id, check_id(run_part, "run_id")
 
 
+def run_reference(params):
+    """``(thread_id, run_id)`` from the ``thread_id`` and ``run_id`` options; run_id is None when not given."""
+    thread_id = check_id(params["thread_id"], "thread_id")
+    if params["run_id"] is None:
+        return thread_id, None
+    return parse_run_reference(params["run_id"], thread_id)
+
+
 # -- the request ------------------------------------------------------------------------------
 
 

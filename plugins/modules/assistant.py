@@ -29,19 +29,13 @@ extends_documentation_fragment:
   - aiops.openai.api
   - aiops.openai.tools
   - aiops.openai.tools.tool_resources
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - aiops.openai.attributes
+  - aiops.openai.attributes.state
 attributes:
   check_mode:
-    support: full
     details: Reads the assistants, predicts C(changed), and sends no POST or DELETE.
   diff_mode:
-    support: full
     details: Shows the options you set, as they are on the server and as they will be.
-  platform:
-    platforms: all
-  action_group:
-    membership: [aiops.openai.all]
 options:
   state:
     description:
@@ -258,6 +252,7 @@ class AssistantModule(ResourceModule):
         top_p=dict(type="float"),
         response_format=dict(type="raw"),
     )
+    module_options = dict(required_one_of=[("name", "assistant_id")])
 
     def validate(self):
         p = self.params

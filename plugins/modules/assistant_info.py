@@ -21,19 +21,8 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: N/A
-    details: The module only reads.
-  platform:
-    platforms: all
-  action_group:
-    membership: [aiops.openai.all]
+  - aiops.openai.attributes
+  - aiops.openai.attributes.info
 options:
   assistant_id:
     description:

@@ -28,19 +28,14 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - aiops.openai.message
+  - aiops.openai.attributes
+  - aiops.openai.attributes.state
 attributes:
   check_mode:
-    support: full
     details: Reads the thread's messages, predicts C(changed), and sends no POST or DELETE.
   diff_mode:
-    support: full
     details: Shows the message as it is on the thread (if it is) and as the task wants it.
-  platform:
-    platforms: all
-  action_group:
-    membership: [aiops.openai.all]
 options:
   state:
     description:
@@ -59,47 +54,6 @@ options:
       - With O(state=absent), the ID of the message to delete (any message of the thread, not only ones this module added).
       - Not used with O(state=present).
     type: str
-  role:
-    description:
-      - Who wrote the message. V(user) is a question or instruction; V(assistant) inserts an answer into the conversation.
-    type: str
-    choices: [user, assistant]
-    default: user
-  content:
-    description:
-      - >-
-        The text of the message, or a list of content parts as the API accepts them, for example
-        C({"type": "text", "text": "..."}), C({"type": "image_file", "image_file": {"file_id": "file-abc"}}) or
-        C({"type": "image_url", "image_url": {"url": "https://..."}}).
-      - Required with O(state=present), and with O(state=absent) unless O(message_id) is given. Must not be empty.
-    type: raw
-  attachments:
-    description: Files attached to the message, and the tools they are added to.
-    type: list
-    elements: dict
-    suboptions:
-      file_id:
-        description: The ID of the file.
-        type: str
-        required: true
-      tools:
-        description: The tools the file is added to.
-        type: list
-        elements: dict
-        required: true
-        suboptions:
-          type:
-            description: The tool.
-            type: str
-            required: true
-            choices: [code_interpreter, file_search]
-  metadata:
-    description:
-      - Key-value pairs attached to the message, at most 15 (the API allows 16; the module's marker takes one),
-        keys up to 64 and values up to 512 characters. The keys C(aiops_openai_message) and C(aiops_openai_run) are reserved.
-      - Values that are not strings are sent as JSON text.
-      - Not part of the message's identity; when the message is already there, its metadata is updated if it differs.
-    type: dict
   key:
     description:
       - Part of the message's identity besides its role, content and attachments.

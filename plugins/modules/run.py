@@ -35,20 +35,15 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
+  - aiops.openai.message.run
   - aiops.openai.tools
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - aiops.openai.attributes
+  - aiops.openai.attributes.state
 attributes:
   check_mode:
-    support: full
     details: Reads the thread and its runs, predicts C(changed), and sends no POST.
   diff_mode:
-    support: full
     details: Shows the definition of the existing matching run (if any) and of the run the task wants.
-  platform:
-    platforms: all
-  action_group:
-    membership: [aiops.openai.all]
 options:
   state:
     description:
@@ -84,45 +79,6 @@ options:
   additional_instructions:
     description: Instructions appended to the assistant's instructions for this run.
     type: str
-  additional_messages:
-    description:
-      - Messages added to the thread just before the run starts.
-      - The module marks them with its metadata key, so they do not count as new user input when the task runs again.
-    type: list
-    elements: dict
-    suboptions:
-      role:
-        description: Who wrote the message.
-        type: str
-        choices: [user, assistant]
-        default: user
-      content:
-        description: The text of the message, or a list of content parts as the API accepts them.
-        type: raw
-        required: true
-      attachments:
-        description: Files attached to the message.
-        type: list
-        elements: dict
-        suboptions:
-          file_id:
-            description: The ID of the file.
-            type: str
-            required: true
-          tools:
-            description: The tools the file is added to.
-            type: list
-            elements: dict
-            required: true
-            suboptions:
-              type:
-                description: The tool.
-                type: str
-                required: true
-                choices: [code_interpreter, file_search]
-      metadata:
-        description: Metadata of the message (at most 15 keys here; one is reserved for the module's marker).
-        type: dict
   metadata:
     description:
       - Key-value pairs attached to the run. At most 15 keys (the API allows 16; the module's marker
@@ -435,7 +391,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAI
 from ansible_collections.aiops.openai.plugins.module_utils._runs import (
     DEFINING_OPTIONS,
     create_run,
-    parse_run_reference,
+    run_reference,
     run_body,
     run_definition,
     run_marker,
@@ -498,15 +454,16 @@ class RunModule(OpenAIModule):
         )),
         idempotency_key=dict(type="str", no_log=False),
     )
+    # run_id excludes every option of DEFINING_OPTIONS; validate() checks that, since Ansible's
+    # mutually_exclusive would also count options given as null, which the module has always ignored.
+    module_options = dict(required_one_of=[("thread_id", "run_id"), ("assistant_id", "run_id")])
 
     # -- validation (no HTTP) -------------------------------------------------------------
 
     def validate(self):
         p = self.params
-        self.thread_id = check_id(p["thread_id"], "thread_id")
-        self.run_id = None
-        if p["run_id"] is not None:
-            self.thread_id, self.run_id = parse_run_reference(p["run_id"], self.thread_id)
+        self.thread_id, self.run_id = run_reference(p)
+        if self.run_id is not None:
             given = [name for name in DEFINING_OPTIONS if p.get(name) is not None]
             if given:
                 raise ValidationError("run_id: adopts an existing run, so these options that define a new run cannot be used with it: {0}".format(

@@ -21,19 +21,8 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: N/A
-    details: The module only reads.
-  platform:
-    platforms: all
-  action_group:
-    membership: [aiops.openai.all]
+  - aiops.openai.attributes
+  - aiops.openai.attributes.info
 options:
   thread_id:
     description:
@@ -129,8 +118,7 @@ runs:
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, first
-from ansible_collections.aiops.openai.plugins.module_utils._runs import parse_run_reference
-from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
+from ansible_collections.aiops.openai.plugins.module_utils._runs import run_reference
 
 
 class RunInfoModule(OpenAIModule):
@@ -145,16 +133,14 @@ class RunInfoModule(OpenAIModule):
         limit=dict(type="int", default=20),
         order=dict(type="str", choices=["asc", "desc"], default="desc"),
     )
+    module_options = dict(required_one_of=[("thread_id", "run_id")], required_by=dict(completion_window="run_id"))
 
     def validate(self):
         p = self.params
-        self.thread_id = check_id(p["thread_id"], "thread_id")
-        self.run_id = None
-        if p["run_id"] is not None:
-            self.thread_id, self.run_id = parse_run_reference(p["run_id"], self.thread_id)
-        elif not self.thread_id:
+        self.thread_id, self.run_id = run_reference(p)
+        if self.run_id is None and not self.thread_id:
             raise ValidationError("thread_id: required (with run_id to read one run, alone to list the thread's runs)")
-        elif p["completion_window"] is not None:
+        if self.run_id is None and p["completion_window"] is not None:
             raise ValidationError("completion_window: only used with run_id")
         if p["completion_window"] is not None and p["completion_window"] <= 0:
             raise ValidationError("completion_window: must be a positive number of seconds, got {0}".format(p["completion_window"]))

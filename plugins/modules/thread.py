@@ -24,20 +24,15 @@ author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
   - aiops.openai.api
+  - aiops.openai.message.thread
   - aiops.openai.tools.tool_resources
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - aiops.openai.attributes
+  - aiops.openai.attributes.state
 attributes:
   check_mode:
-    support: full
     details: Reads the thread (with O(thread_id)), predicts C(changed), and sends no POST or DELETE.
   diff_mode:
-    support: full
     details: Shows the options you set, as they are on the server and as they will be.
-  platform:
-    platforms: all
-  action_group:
-    membership: [aiops.openai.all]
 options:
   state:
     description:
@@ -59,50 +54,6 @@ options:
       - Values that are not strings are sent as JSON text.
       - Compared as a whole; a key missing here is removed from the thread.
     type: dict
-  messages:
-    description:
-      - Messages to start a new thread with.
-      - Only used when the thread is created; with O(thread_id) they are ignored. Use M(aiops.openai.message)
-        to add messages to an existing thread.
-      - Each message is marked like the messages of M(aiops.openai.message) (without a key), so a later
-        M(aiops.openai.message) task with the same role and content finds it and does not add it again.
-    type: list
-    elements: dict
-    suboptions:
-      role:
-        description: Who wrote the message.
-        type: str
-        choices: [user, assistant]
-        default: user
-      content:
-        description:
-          - The text of the message, or a list of content parts as the API accepts them (C(text), C(image_file), C(image_url)).
-        type: raw
-        required: true
-      attachments:
-        description: Files attached to the message.
-        type: list
-        elements: dict
-        suboptions:
-          file_id:
-            description: The ID of the file.
-            type: str
-            required: true
-          tools:
-            description: The tools the file is added to.
-            type: list
-            elements: dict
-            required: true
-            suboptions:
-              type:
-                description: The tool.
-                type: str
-                required: true
-                choices: [code_interpreter, file_search]
-      metadata:
-        description:
-          - Metadata of the message, at most 15 keys (one is reserved for the module's C(aiops_openai_message) marker).
-        type: dict
 notes:
   - If the response to the create request is lost (dropped connection, timeout, gateway error), the task fails
     instead of sending the request again, because the API cannot list threads to find out whether the first request

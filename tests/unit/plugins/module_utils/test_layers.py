@@ -25,11 +25,12 @@ ALLOWED = {
     "_markers": (set(), False),
     "_statuses": (set(), False),
     "_create": ({"_errors"}, False),
+    "_api": ({"_errors"}, False),
     "_client": ({"_errors", "_redact"}, True),
     "_waiter": ({"_client", "_errors", "_statuses"}, False),
     "_specs": ({"_errors", "_markers"}, True),
     "_runs": ({"_create", "_errors", "_markers", "_specs"}, False),
-    "_assistants": ({"_create", "_errors", "_markers", "_statuses", "_waiter"}, False),
+    "_assistants": ({"_api", "_create", "_errors", "_markers", "_statuses", "_waiter"}, False),
 }
 
 
