@@ -405,7 +405,8 @@ class ResponsesStore:
 
     def create_conversation(self, body):
         """Create from a validated CreateConversationBody."""
-        conversation = Conversation({"id": new_id("conv"), "object": "conversation", "created_at": unix_now(), "metadata": copy.deepcopy(body.get("metadata") or {})})
+        metadata = copy.deepcopy(body.get("metadata") or {})
+        conversation = Conversation({"id": new_id("conv"), "object": "conversation", "created_at": unix_now(), "metadata": metadata})
         conversation.add_items([stored_item(item) for item in body.get("items") or []])
         self.conversations[conversation.data["id"]] = conversation
         return copy.deepcopy(conversation.data)
@@ -476,7 +477,8 @@ class ResponsesStore:
         elif body.get("previous_response_id") is not None:
             previous = self.responses.get(body["previous_response_id"])
             if previous is None:
-                raise bad_request(f"Previous response with id '{body['previous_response_id']}' not found.", "previous_response_id", "previous_response_not_found")
+                raise bad_request(f"Previous response with id '{body['previous_response_id']}' not found.", "previous_response_id",
+                                  "previous_response_not_found")
             context = previous.chain()
         inputs = _resolve_input(body, context)
         calls = _check_tool_calls(context, inputs)

@@ -154,4 +154,3 @@ async def list_input_items(response_id: str, request: Request):
 async def control_responses(request: Request):
     """Every response with its status history and exact completion time."""
     return {"responses": [response.control_view() for response in _store(request).all_responses()]}
-

@@ -90,8 +90,8 @@ def test_background_response_lifecycle(api, emulator):
     assert {key: done["usage"][key] for key in ("input_tokens", "output_tokens", "total_tokens")} == {"input_tokens": 6, "output_tokens": 4, "total_tokens": 10}
     message = done["output"][0]
     assert message["id"].startswith("msg_") and (message["role"], message["status"]) == ("assistant", "completed")
-    assert _texts(items(api, conversation["id"])) == [("message", "user", "earlier words"), ("message", "user", "hello background"),
-                                                       ("message", "assistant", "You said: hello background")]
+    expected = [("message", "user", "earlier words"), ("message", "user", "hello background"), ("message", "assistant", "You said: hello background")]
+    assert _texts(items(api, conversation["id"])) == expected
     assert items(api, conversation["id"])[-1] == message
 
     control = emulator.responses()[-1]
@@ -161,8 +161,9 @@ def test_function_call_round_trip(api):
     outputs = [{"type": "function_call_output", "call_id": call["call_id"], "output": "sunny"}]
     answer = create(api, conversation=conversation["id"], input=outputs, tools=[WEATHER_TOOL])
     assert answer["status"] == "completed" and output_text(answer) == "get_weather returned: sunny"
-    assert _texts(items(api, conversation["id"])) == [("message", "user", "get_weather for Oslo"), ("function_call", None, "get_weather"),
-                                                       ("function_call_output", None, "sunny"), ("message", "assistant", "get_weather returned: sunny")]
+    expected = [("message", "user", "get_weather for Oslo"), ("function_call", None, "get_weather"), ("function_call_output", None, "sunny"),
+                ("message", "assistant", "get_weather returned: sunny")]
+    assert _texts(items(api, conversation["id"])) == expected
 
 
 def test_conversation_is_locked_while_a_response_runs(api, emulator):

@@ -22,7 +22,8 @@ def assert_events(events):
 
 
 def test_conversation_objects(api):
-    conversation = api.post("/conversations", {"metadata": {"a": "b"}, "items": [{"role": "user", "content": "hi"}, {"role": "developer", "content": "be kind"}]})
+    first_items = [{"role": "user", "content": "hi"}, {"role": "developer", "content": "be kind"}]
+    conversation = api.post("/conversations", {"metadata": {"a": "b"}, "items": first_items})
     assert_response_schema("ConversationResource", conversation)
     assert_response_schema("ConversationResource", api.get(f"/conversations/{conversation['id']}"))
     assert_response_schema("ConversationResource", api.post(f"/conversations/{conversation['id']}", {"metadata": {"c": "d"}}))
