@@ -1,11 +1,12 @@
 """Fixtures of the ecosystem suites (helpers in ``helpers.py``; the emulator fixtures in tests/conftest.py)."""
 
 import os
+import pathlib
 import sys
 
 import pytest
 
-from .helpers import COLLECTION_LINK, REPO, already_released, collection_version, run_tool, tool_env
+from .helpers import COLLECTION_LINK, REPO, already_released, collection_version, environment, run_tool
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,18 +36,24 @@ def fixture_released_copy(tmp_path_factory):
     run_tool([sys.executable, os.path.join(REPO, "tests", "tools", "sync_tree.py"), REPO, str(root)])
     if not already_released():
         run_tool(["antsibull-changelog", "release", "--version", collection_version()], cwd=str(root),
-                 env=tool_env(collections_path=str(root.parents[2])))
+                 env=environment(collections_path=str(root.parents[2])))
     return root
 
 
 @pytest.fixture(name="tarball", scope="session")
-def fixture_tarball(released_copy, tmp_path_factory):
-    """`ansible-galaxy collection build` of the released copy."""
-    dist = tmp_path_factory.mktemp("dist")
-    run_tool(["ansible-galaxy", "collection", "build", "--output-path", str(dist), str(released_copy)])
-    built = list(dist.glob("aiops-openai-*.tar.gz"))
-    assert [p.name for p in built] == ["aiops-openai-%s.tar.gz" % collection_version()]
-    return built[0]
+def fixture_tarball():
+    """The Galaxy tarball, built once by `make build` (the Makefile's one build recipe).
+
+    `make ecosystem-tests` builds it first (`make install-check` installs the same file) and passes
+    its path in AIOPS_COLLECTION_TARBALL; a bare pytest run calls `make build` itself.
+    """
+    name = "aiops-openai-%s.tar.gz" % collection_version()
+    path = os.environ.get("AIOPS_COLLECTION_TARBALL")
+    if not path:
+        run_tool(["make", "--no-print-directory", "-C", REPO, "build"])
+        path = os.path.join(REPO, ".tmp", "dist", name)
+    assert os.path.basename(path) == name and os.path.isfile(path), path
+    return pathlib.Path(path)
 
 
 @pytest.fixture(name="installed", scope="session")
@@ -54,5 +61,5 @@ def fixture_installed(tarball, tmp_path_factory):
     """The tarball installed with `ansible-galaxy collection install -p DIR`; returns DIR."""
     install = tmp_path_factory.mktemp("install")
     run_tool(["ansible-galaxy", "collection", "install", "-p", str(install), str(tarball)],
-             env=tool_env(collections_path=str(install)))
+             env=environment(collections_path=str(install)))
     return install

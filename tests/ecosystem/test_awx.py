@@ -19,7 +19,9 @@ import yaml
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .helpers import BIN, COLLECTIONS, FAKE_KEY, REPO
+from tools.ansible_cli import BIN, COLLECTIONS
+
+from .helpers import FAKE_KEY, REPO
 
 AWX_DIR = os.path.join(REPO, "docs", "awx")
 DEMO = os.path.join("playbooks", "demo.yml")

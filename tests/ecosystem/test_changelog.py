@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from .helpers import MODULES, REPO, already_released, collection_version, run_tool, tool_env
+from .helpers import MODULES, REPO, already_released, collection_version, environment, run_tool
 
 
 def test_fragments_lint_clean():
@@ -42,7 +42,7 @@ def test_release_lists_every_module(released_copy):
     if not already_released():
         assert [name for name in os.listdir(released_copy / "changelogs" / "fragments") if name.endswith(".yml")] == []
     run_tool(["antsibull-changelog", "generate"], cwd=str(released_copy),
-             env=tool_env(collections_path=str(released_copy.parents[2])))
+             env=environment(collections_path=str(released_copy.parents[2])))
     with open(released_copy / "CHANGELOG.rst") as f:
         assert f.read() == changelog
     # A CHANGELOG.rst in the repository is the one the release writes.

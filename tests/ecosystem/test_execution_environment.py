@@ -13,7 +13,7 @@ import sys
 import yaml
 from ansible_builder.ee_schema import validate_schema
 
-from .helpers import REPO, collection_version, run_tool, tool_env
+from .helpers import REPO, collection_version, environment, run_tool
 
 EXAMPLE = os.path.join(REPO, "docs", "examples", "execution-environment.yml")
 
@@ -61,7 +61,7 @@ def test_builder_context_installs_the_collection_dependencies(tarball, tmp_path)
     # The galaxy stage: install from requirements.yml in the context's _build (/build in the image).
     collections = tmp_path / "usr-share-ansible-collections"
     run_tool(["ansible-galaxy", "collection", "install", "-r", "requirements.yml", "-p", str(collections)],
-             cwd=str(context / "_build"), env=tool_env(collections_path=str(collections)))
+             cwd=str(context / "_build"), env=environment(collections_path=str(collections)))
     manifest = collections / "ansible_collections" / "aiops" / "openai" / "MANIFEST.json"
     assert '"version": "%s"' % version in manifest.read_text()
 

@@ -51,9 +51,7 @@ def test_demo_runs_from_the_installed_collection(installed, emulator, tmp_path):
     listing = run_tool(["ansible-doc", "aiops.openai.run"], env=env, cwd=str(tmp_path)).stdout
     assert "(%s/plugins/modules/run.py)" % root in listing
     command = ["ansible-playbook", "aiops.openai.demo", "-e", "demo_state_dir=%s" % (tmp_path / "state")]
-    first = run_tool(command, env=env, cwd=str(tmp_path)).stdout
-    assert "failed=0" in first and "returned:" in first
-    # The second run finds everything in place.
-    second = run_tool(command, env=env, cwd=str(tmp_path)).stdout
-    assert "changed=0" in second and "failed=0" in second
+    output = run_tool(command, env=env, cwd=str(tmp_path)).stdout
+    assert "failed=0" in output and "returned:" in output
+    # A second run changing nothing is the demo's idempotence, which `make molecule` checks.
     assert [run["status"] for run in emulator.runs()] == ["completed"]

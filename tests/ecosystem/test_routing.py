@@ -4,7 +4,7 @@ import os
 
 import yaml
 
-from .helpers import FAKE_KEY, MODULES, REPO, run_tool, tool_env
+from .helpers import FAKE_KEY, MODULES, REPO, environment, run_tool
 
 PLAYBOOK = os.path.join(REPO, "tests", "ecosystem", "playbooks", "seed_name.yml")
 
@@ -23,7 +23,7 @@ def test_ansible_doc_follows_the_redirect():
 
 def test_seed_name_with_module_defaults_only(emulator):
     emulator.config(api_key=FAKE_KEY)  # every request must carry the key from module_defaults
-    env = tool_env()
+    env = environment()
     assert not [name for name in env if name.startswith("OPENAI_")]
     result = run_tool(["ansible-playbook", PLAYBOOK, "-e", "openai_base_url=" + emulator.base_url,
                        "-e", "openai_api_key=" + FAKE_KEY], env=env)

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from .helpers import FAKE_KEY, REPO, run_tool, tool_env
+from .helpers import FAKE_KEY, REPO, environment, run_tool
 
 PAGE = os.path.join(REPO, "docs", "docsite", "rst", "troubleshooting.rst")
 PLAYBOOK = os.path.join(REPO, "tests", "ecosystem", "playbooks", "troubleshooting.yml")
@@ -59,7 +59,7 @@ def fixture_produced(emulator_server, tmp_path_factory):
     run_tool(["ansible-playbook", PLAYBOOK, "-e", "openai_base_url=" + emulator_server.base_url,
               "-e", "openai_emulator_control=" + control, "-e", "openai_api_key=" + FAKE_KEY,
               "-e", "python_without_requests=" + str(tmp / "bare" / "bin" / "python"),
-              "-e", "errors_file=" + str(errors_file)], env=tool_env())
+              "-e", "errors_file=" + str(errors_file)], env=environment())
     with open(errors_file) as f:
         messages = json.load(f)
     runs = emulator_server.runs()

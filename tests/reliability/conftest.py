@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from reliability.helpers import FIGURES_DIR, OPENAI_ENVIRONMENT, Ansible, Api
+from reliability.helpers import FIGURES_DIR, OPENAI_ENVIRONMENT, Api
+from tools.ansible_cli import Ansible
 
 SESSION_STARTED = time.time()
 

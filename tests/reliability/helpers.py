@@ -4,16 +4,13 @@
   tests add fault rules only after the arrangement is done).
 - ``call_module``: run a module's real code in this process (``run_module`` of the unit helpers),
   talking real HTTP to the emulator; returns ``(failed, result)``.
-- ``Ansible``: run ``ansible-playbook`` / ``ansible`` as a user would, with generated playbooks,
-  capturing stdout, stderr, the log file and the registered results.
+- ``play`` and ``control_task``: plays for ``tools.ansible_cli.Ansible`` (tests/tools/ansible_cli.py), which
+  runs ``ansible-playbook`` / ``ansible`` as a user would and captures output, log and registered results.
 - ``sockets_to``: the TCP sockets a process holds towards a port (``/proc``), for leak checks.
 """
 
 import json
 import os
-import shutil
-import subprocess
-import sys
 import time
 from urllib.parse import urlsplit
 
@@ -22,8 +19,6 @@ import requests
 from ansible_collections.aiops.openai.tests.unit.utils import AnsibleExitJson, AnsibleFailJson, run_module
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.dirname(sys.executable)
-COLLECTIONS = os.path.join(ROOT, ".tmp", "collections")
 FIGURES_DIR = os.path.join(ROOT, ".tmp", "reliability")
 OPENAI_ENVIRONMENT = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_API_VERSION")
 ARRANGE_KEY = "sk-arrange-not-the-secret-000"
@@ -151,61 +146,7 @@ def call_module(main, args):
     raise AssertionError("run_module neither exited nor failed")
 
 
-# -- real Ansible processes -------------------------------------------------------------
-
-
-def ansible_environment(tmp_path, extra=None):
-    """The environment of an ``ansible``/``ansible-playbook`` run: this collection, this venv, no user config, no OPENAI_*."""
-    env = dict(os.environ)
-    for name in OPENAI_ENVIRONMENT:
-        env.pop(name, None)
-    home = os.path.join(str(tmp_path), "ansible-home")
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
-        "ANSIBLE_HOME": home,
-        "ANSIBLE_LOCAL_TEMP": os.path.join(home, "tmp"),
-        "ANSIBLE_REMOTE_TEMP": os.path.join(home, "remote-tmp"),
-        "ANSIBLE_CONFIG": os.path.join(str(tmp_path), "no-ansible.cfg"),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_DEPRECATION_WARNINGS": "0",
-        "PATH": BIN + os.pathsep + env.get("PATH", ""),
-    })
-    env.update(extra or {})
-    return env
-
-
-class Completed:
-    """What an Ansible process left behind."""
-
-    def __init__(self, returncode, stdout, stderr, results, log):
-        self.returncode = returncode
-        self.stdout = stdout
-        self.stderr = stderr
-        self.results = results
-        self.log = log
-
-    def everything(self):
-        """All the text a user could see or keep: output, log file and the registered results."""
-        return "\n".join([self.stdout, self.stderr, self.log, json.dumps(self.results)])
-
-    def __repr__(self):
-        return "<Completed rc={0}>\n--- stdout\n{1}\n--- stderr\n{2}".format(self.returncode, self.stdout[-6000:], self.stderr[-3000:])
-
-
-def dump_task(names, dest):
-    """A task that writes the registered variables ``names`` as JSON to ``dest`` (always, also in check mode)."""
-    content = "{{ {" + ", ".join("'{0}': {0} | default(None)".format(name) for name in names) + "} | to_json }}"
-    return {
-        "name": "Keep the registered results",
-        "ansible.builtin.copy": {"content": content, "dest": dest, "mode": "0600"},
-        "check_mode": False,
-        "diff": False,
-    }
+# -- plays for tools.ansible_cli.Ansible ---------------------------------------------------
 
 
 def control_task(name, control_url, path, method="POST", body=None):
@@ -214,57 +155,6 @@ def control_task(name, control_url, path, method="POST", body=None):
     if body is not None:
         args["body"] = body
     return {"name": name, "ansible.builtin.uri": args}
-
-
-class Ansible:
-    """Runs generated playbooks and ad-hoc commands in a private directory."""
-
-    def __init__(self, tmp_path, env=None):
-        self.dir = str(tmp_path)
-        self.env = ansible_environment(tmp_path, env)
-        self.counter = 0
-
-    def _path(self, stem, suffix):
-        self.counter += 1
-        return os.path.join(self.dir, "{0}-{1}{2}".format(stem, self.counter, suffix))
-
-    def playbook(self, plays, args=(), timeout=300, env=None, inventory=None):
-        """Write ``plays`` (a list of play dicts) as a playbook and run it; results come from ``results_file``.
-
-        A play may use the placeholder ``@RESULTS@`` as a ``dest``; it is replaced by the results file.
-        """
-        results_file = self._path("results", ".json")
-        text = json.dumps(plays, indent=1).replace("@RESULTS@", results_file)
-        playbook = self._path("playbook", ".yml")
-        with open(playbook, "w") as handle:
-            handle.write(text)
-        command = [os.path.join(BIN, "ansible-playbook"), playbook]
-        if inventory:
-            command += ["-i", inventory]
-        return self._execute(command + list(args), results_file, timeout, env)
-
-    def adhoc(self, module, module_args, args=(), timeout=120, env=None):
-        """``ansible localhost -m module -a module_args``."""
-        command = [os.path.join(BIN, "ansible"), "localhost", "-m", module, "-a", module_args] + list(args)
-        return self._execute(command, None, timeout, env)
-
-    def _execute(self, command, results_file, timeout, env):
-        log_file = self._path("ansible", ".log")
-        environment = dict(self.env, ANSIBLE_LOG_PATH=log_file)
-        environment.update(env or {})
-        process = subprocess.run(command, cwd=self.dir, env=environment, capture_output=True, text=True, timeout=timeout, check=False)
-        results = {}
-        if results_file and os.path.exists(results_file):
-            with open(results_file) as handle:
-                results = json.load(handle)
-        log = ""
-        if os.path.exists(log_file):
-            with open(log_file, errors="replace") as handle:
-                log = handle.read()
-        return Completed(process.returncode, process.stdout, process.stderr, results, log)
-
-    def cleanup(self):
-        shutil.rmtree(os.path.join(self.dir, "ansible-home"), ignore_errors=True)
 
 
 def play(tasks, hosts="localhost", defaults=None, **extra):

@@ -8,7 +8,8 @@ many runs the thread has at the end: never more than the one run the task meant 
 
 import pytest
 
-from reliability.helpers import applied, dump_task, play, record_figures, requests_to, runs_on
+from reliability.helpers import applied, play, record_figures, requests_to, runs_on
+from tools.ansible_cli import dump_task
 
 pytestmark = pytest.mark.timeout(180)
 

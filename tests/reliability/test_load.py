@@ -11,7 +11,6 @@
 
 import json
 import os
-import subprocess
 import threading
 import time
 
@@ -19,7 +18,8 @@ import pytest
 
 from ansible_collections.aiops.openai.plugins.modules import assistant_info, message, message_info, run, run_info, thread_info
 from emulator.harness import Emulator
-from reliability.helpers import BIN, Api, call_module, control_task, descendants, play, port_of, record_figures, sockets_to, thread_count
+from reliability.helpers import Api, call_module, control_task, descendants, play, port_of, record_figures, sockets_to, thread_count
+from tools.ansible_cli import BIN, stop
 
 KEY = "sk-load-0123456789abcdef"
 HOSTS = 50
@@ -159,14 +159,10 @@ def test_two_hundred_sequential_tasks_leak_nothing(lemu, ansible, tmp_path):
             tasks.append({"name": "Checkpoint " + name, "ansible.builtin.file": {"path": str(tmp_path / ("ready-" + name)), "state": "touch",
                                                                                  "mode": "0600"}})
             tasks.append({"name": "Wait at checkpoint " + name, "ansible.builtin.wait_for": {"path": str(tmp_path / ("go-" + name)), "timeout": 120}})
-    playbook = str(tmp_path / "sequential.yml")
-    with open(playbook, "w") as handle:
-        json.dump([play(tasks, defaults=defaults)], handle)
     port = port_of(lemu.base_url)
     connections_before = lemu.stats()["total_connections"]
     began = time.monotonic()
-    process = subprocess.Popen([os.path.join(BIN, "ansible-playbook"), playbook], cwd=str(tmp_path), env=ansible.env,  # pylint: disable=consider-using-with
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = ansible.start_playbook([play(tasks, defaults=defaults)])
     snapshots = {}
     try:
         for name in checkpoints.values():
@@ -176,9 +172,7 @@ def test_two_hundred_sequential_tasks_leak_nothing(lemu, ansible, tmp_path):
                 pass
         output = process.communicate(timeout=120)[0]
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        stop(process)
     elapsed = time.monotonic() - began
     assert process.returncode == 0, output[-5000:]
     assert "failed=0" in output

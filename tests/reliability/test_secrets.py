@@ -15,7 +15,8 @@ import json
 import pytest
 
 from emulator.harness import Emulator
-from reliability.helpers import Api, dump_task, play, record_figures
+from reliability.helpers import Api, play, record_figures
+from tools.ansible_cli import dump_task
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -16,7 +16,6 @@ from ansible_collections.aiops.openai.tests.unit.utils import (
     API_KEY,
     BASE_URL,
     AnsibleExitJson,
-    AnsibleFailJson,
     error_response,
     json_response,
     run_module,
@@ -80,16 +79,3 @@ def test_listing_honours_limit_and_order(fake_api):
     assert result["assistant"] == {}
     assert fake_api.calls[0].params == {"order": "asc", "limit": 2}
     assert len(fake_api.calls) == 1
-
-
-@pytest.mark.parametrize("options, option", [
-    ({"limit": 0}, "limit"),
-    ({"assistant_id": "a b"}, "assistant_id"),
-    ({"name": ""}, "name"),
-    ({"name": "x", "assistant_id": "asst_1"}, "assistant_id"),
-])
-def test_bad_input_fails_before_any_request(fake_api, options, option):
-    with pytest.raises(AnsibleFailJson) as failure:
-        run_module(assistant_info.main, dict({"api_key": API_KEY, "base_url": BASE_URL}, **options))
-    assert option in failure.value.result["msg"]
-    assert fake_api.calls == []

@@ -216,37 +216,4 @@ def test_an_empty_thread_lists_no_runs(fake_api):
     assert len(fake_api.calls) == 1
 
 
-# -- bad input: each case fails naming the option, before any request -------------------------
-
-BAD_INPUT = [
-    ({}, "thread_id"),
-    ({"thread_id": "  "}, "thread_id"),
-    ({"thread_id": "thread 1"}, "thread_id"),
-    ({"thread_id": "thread_1", "completion_window": 10}, "completion_window"),
-    ({"run_id": "run_1"}, "run_id"),
-    ({"run_id": "a:b:c"}, "run_id"),
-    ({"run_id": ":run_1"}, "run_id"),
-    ({"run_id": "thread_1:"}, "run_id"),
-    ({"run_id": "thread_2:run_1", "thread_id": "thread_1"}, "run_id"),
-    ({"run_id": "thread_1:run 1"}, "run_id"),
-    ({"run_id": "thread_1:run_1", "completion_window": 0}, "completion_window"),
-    ({"run_id": "thread_1:run_1", "completion_window": -1}, "completion_window"),
-    ({"run_id": "thread_1:run_1", "timeouts": {"read": 0}}, "timeouts.read"),
-    ({"thread_id": "thread_1", "limit": 0}, "limit"),
-    ({"thread_id": "thread_1", "limit": 10001}, "limit"),
-    ({"thread_id": "thread_1", "order": "sideways"}, "order"),
-    ({"thread_id": "thread_1", "completion_window": "soon"}, "completion_window"),
-    ({"thread_id": "thread_1", "api_key": None}, "api_key"),
-    ({"thread_id": "thread_1", "max_retries": 11}, "max_retries"),
-]
-
-
-@pytest.mark.parametrize("options, option", BAD_INPUT, ids=["{0}-{1}".format(i, option) for i, (_o, option) in enumerate(BAD_INPUT)])
-def test_bad_input_fails_before_any_request(fake_api, options, option):
-    args = dict(CONNECTION)
-    args.update(options)
-    with pytest.raises(AnsibleFailJson) as failed:
-        run_module(run_info.main, args)
-    assert option in failed.value.result["msg"]
-    assert fake_api.calls == []
-    assert API_KEY not in json.dumps(failed.value.result)
+# Bad input (each case fails naming the option, before any request): test_bad_input.py, one table for every module.

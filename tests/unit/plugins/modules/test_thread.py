@@ -49,26 +49,7 @@ def fail(fake_api, *replies, **options):
     return failure.value.result
 
 
-BAD_INPUT = [
-    ({"state": "absent"}, "thread_id"),
-    ({"thread_id": "thread/1"}, "thread_id"),
-    ({"metadata": dict(("k%d" % i, "v") for i in range(17))}, "metadata"),
-    ({"metadata": {"k": {"nested": 1}}}, "metadata.k"),
-    ({"tool_resources": {"code_interpreter": {"file_ids": ["f"] * 21}}}, "tool_resources.code_interpreter.file_ids"),
-    ({"messages": [{"content": ""}]}, "messages[0].content"),
-    ({"messages": [{"content": "ok"}, {"content": []}]}, "messages[1].content"),
-    ({"messages": [{"content": [{"type": "text", "text": " "}]}]}, "messages[0].content[0].text"),
-    ({"messages": [{"content": [{"type": "video"}]}]}, "messages[0].content[0]"),
-    ({"messages": [{"content": "hi", "metadata": {MESSAGE_MARKER: "x"}}]}, "messages[0].metadata"),
-    ({"messages": [{"content": "hi", "attachments": [{"file_id": "file-1", "tools": []}]}]}, "messages[0].attachments[0].tools"),
-]
-
-
-@pytest.mark.parametrize("extra, option", BAD_INPUT, ids=[option for _extra, option in BAD_INPUT])
-def test_bad_input_fails_before_any_request(fake_api, extra, option):
-    result = fail(fake_api, **extra)
-    assert option in result["msg"]
-    assert fake_api.calls == []
+# Bad input (each case fails naming the option, before any request): test_bad_input.py, one table for every module.
 
 
 # -- present -------------------------------------------------------------------------------------
