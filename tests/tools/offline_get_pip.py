@@ -1,12 +1,16 @@
 """Offline stand-in for the get-pip script that `ansible-test --venv` downloads.
 
 ansible-test bootstraps pip in each venv it creates with a script fetched from
-ci-files.testing.ansible.com, which this machine cannot reach. `make sanity` installs this
-file as ~/.ansible/test/cache/get_pip_24_2.py (ansible-test uses a cached copy when one
-exists) and puts the pip wheel in the directory next to it, get_pip_24_2_wheels/.
+ci-files.testing.ansible.com, which this machine cannot reach; it uses a cached copy,
+~/.ansible/test/cache/get_pip_<pip version>.py, when one exists. `make sanity` installs this
+file there under the name the tested ansible-core asks for (get_pip_24_2.py for 2.19,
+get_pip_23_1_2.py for 2.16 and 2.17, get_pip_25_2.py for 2.20 and 2.21) and puts the wheels
+of what that ansible-core bootstraps in the directory next to it, named like the script with
+`_wheels` appended.
 
-ansible-test calls it like get-pip: `python get_pip_24_2.py [pip options] pip==24.2
---no-setuptools --no-wheel`, inside a venv created --without-pip.
+ansible-test calls it like get-pip, inside a venv created --without-pip:
+`python get_pip_24_2.py [pip options] pip==24.2 --no-setuptools --no-wheel`
+(2.16 and 2.17: `... pip==23.1.2 setuptools==67.7.2 wheel==0.37.1`, which keep both).
 """
 
 import ensurepip
@@ -23,7 +27,7 @@ def main():
     no_setuptools = "--no-setuptools" in args
     pip_args = [a for a in args if a not in ("--no-setuptools", "--no-wheel")]
 
-    # The pip bundled with Python, enough to install the pinned pip from a local wheel.
+    # The pip bundled with Python, enough to install the pinned packages from local wheels.
     ensurepip.bootstrap()
     pip = [sys.executable, "-m", "pip"]
     subprocess.check_call(pip + ["install", "--no-index", "--find-links", wheels] + pip_args)
