@@ -24,9 +24,9 @@ options:
     type: str
   base_url:
     description:
-      - The base URL of the Assistants API, including the version path.
-      - Any server that speaks the OpenAI Assistants API v2 works, for example Azure OpenAI or the
-        emulator in C(tests/emulator) of this collection.
+      - The base URL of the API, including the version path.
+      - Any server that speaks the OpenAI Assistants API v2 or the Responses API with Conversations works,
+        for example Azure OpenAI or the emulator in C(tests/emulator) of this collection (see O(api)).
       - If not set, the value of the E(OPENAI_BASE_URL) environment variable is used, else
         V(https://api.openai.com/v1).
       - A user name and password in the URL are treated as secrets.
@@ -67,6 +67,25 @@ options:
       - Whether to verify the server's TLS certificate.
     type: bool
     default: true
+  api:
+    description:
+      - Which API the task talks to. The modules mean the same on both; on the Responses API a thread is a
+        conversation, a message is a message item of it, and a run is a response in it.
+      - V(assistants) is the Assistants API v2 (threads, messages, runs, assistants).
+      - V(responses) is the Responses API with Conversations (what the hosted OpenAI API offers since its
+        Assistants API shut down on 2026-08-26). M(aiops.openai.assistant) and M(aiops.openai.assistant_info)
+        do not work on it and fail before any request, saying where the definition goes instead.
+      - V(auto) decides per task. An ID given to the task decides first (C(thread_), C(run_) and C(asst_)
+        IDs mean the Assistants API, C(conv_) and C(resp_) IDs the Responses API; IDs of both fail the task).
+        Without one, the hosted OpenAI URL (C(api.openai.com)) means the Responses API, and any other
+        server is asked once, with C(GET /assistants?limit=1), which creates nothing (an answer C(200)
+        means the Assistants API, C(404), C(405) or C(501) the Responses API). Input that neither API
+        accepts fails before that request.
+      - If not set, the value of the E(AIOPS_OPENAI_API) environment variable is used, else V(auto).
+      - Every module returns the API it used as RV(ignore:api).
+    type: str
+    choices: [auto, assistants, responses]
+    default: auto
 notes:
   - Every request carries the header C(OpenAI-Beta) set to C(assistants=v2), and a C(User-Agent) naming this collection.
   - All modules of the collection are in the action group C(aiops.openai.all), so

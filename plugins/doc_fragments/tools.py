@@ -58,6 +58,14 @@ options:
           ranking_options:
             description: Ranking options as the API accepts them (C(ranker), C(score_threshold)).
             type: dict
+          vector_store_ids:
+            description:
+              - On the Responses API, the vector stores the tool searches; required there (conversations have no
+                C(tool_resources)).
+              - On the Assistants API, refused by M(aiops.openai.run) and M(aiops.openai.assistant): give the vector
+                stores in O(ignore:tool_resources) of the assistant or the thread instead.
+            type: list
+            elements: str
 """
 
     # The tool_resources option of assistant and thread.

@@ -27,8 +27,15 @@ from ansible_collections.aiops.openai.plugins.module_utils._client import (
 )
 from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError, WaitTimeout
 from ansible_collections.aiops.openai.plugins.module_utils._redact import Redactor
+from ansible_collections.aiops.openai.plugins.module_utils._responses import API_NAMES, ResponsesAPI, choose_api, probe_api
 
 MAX_RETRIES_LIMIT = 10
+# The api option: its values and the environment variable it falls back to.
+API_CHOICES = ("auto",) + API_NAMES
+API_ENVIRONMENT = "AIOPS_OPENAI_API"
+API_CLASSES = {"assistants": AssistantsAPI, "responses": ResponsesAPI}
+# The options whose IDs tell the APIs apart (thread_ and conv_, run_ and resp_, asst_).
+ID_OPTIONS = ("thread_id", "run_id", "assistant_id")
 
 
 def api_argument_spec():
@@ -44,6 +51,7 @@ def api_argument_spec():
         request_timeout=dict(type="float", default=60.0),
         max_retries=dict(type="int", default=3),
         validate_certs=dict(type="bool", default=True),
+        api=dict(type="str", default="auto", choices=list(API_CHOICES), fallback=(env_fallback, [API_ENVIRONMENT])),
     )
 
 
@@ -52,14 +60,23 @@ class OpenAIModule:
 
     Subclasses set ``argument_spec`` (their own options) and ``module_options`` (keyword
     arguments of ``AnsibleModule`` such as ``mutually_exclusive``), implement ``validate()``
-    (raise ``ValidationError``; no HTTP) and ``execute()`` (set ``self.result``).
+    (the checks that hold on every API; raise ``ValidationError``; no HTTP), ``validate_for(api)``
+    (the checks and request bodies of one API; no HTTP) and ``execute()`` (set ``self.result``).
     ``ValidationError``, ``APIError`` and ``WaitTimeout`` become failed results here, once.
+
+    ``apis`` names the APIs the module works on; with any, ``select_api`` picks one per task
+    (``self.api``, reported as the ``api`` result) after ``validate()``: the ``api`` option, else
+    an ID of the task, else the hosted OpenAI URL (Responses), else one ``GET`` probe of the
+    server. Before that probe, ``validate_for`` runs for every API the task could still use, so
+    input that no API accepts is refused before any request.
     """
 
     argument_spec = {}
     module_options = {}
     # Whether a timed-out wait can be picked up by running the task again (see fail_timeout).
     resumes_runs = False
+    # The APIs the module works on ("assistants", "responses"); empty: it chooses none.
+    apis = ()
 
     def __init__(self, module):
         self.module = module
@@ -67,6 +84,8 @@ class OpenAIModule:
         self.result = {"changed": False}
         self._client = None
         self._api = None
+        self.api_name = None
+        self._quiet = False
         self.redactor = Redactor([self.params.get("api_key")])
         password = urlsplit(self.params.get("base_url") or "").password
         if password:
@@ -88,6 +107,7 @@ class OpenAIModule:
                 module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
             instance.validate_connection()
             instance.validate()
+            instance.select_api()
             instance.execute()
         except ValidationError as exc:
             instance.fail(str(exc))
@@ -104,9 +124,59 @@ class OpenAIModule:
     def validate(self):
         """Check the module's own options; raise ``ValidationError``. No HTTP here."""
 
+    def validate_for(self, api):
+        """Check the options for ``api`` (an API object: ``AssistantsAPI`` or ``ResponsesAPI``); raise ``ValidationError``.
+
+        No HTTP here; it may run once per API before the choice (then ``self.warn`` is muted).
+        """
+
+    def refusal(self, name):
+        """Why this module does not work on the API ``name`` (not in ``apis``): a message naming what to do instead."""
+        return None
+
     def execute(self):
         """Do the work and fill ``self.result``."""
         raise NotImplementedError
+
+    def warn(self, text):
+        """A warning for the task (muted while ``validate_for`` tries the APIs before the choice)."""
+        if not self._quiet:
+            self.module.warn(text)
+
+    def select_api(self):
+        """Pick the API of this task (see the class docstring) and check the options for it."""
+        if not self.apis:
+            return
+        p = self.params
+        ids = dict((name, p.get(name)) for name in ID_OPTIONS if isinstance(p.get(name), str))
+        decided = choose_api(p["api"], p["base_url"], ids, lambda: None)
+        candidates = [decided] if decided else list(API_NAMES)
+        refused = {}
+        self._quiet = True
+        try:
+            for name in candidates:
+                try:
+                    self._check_api(name)
+                except ValidationError as exc:
+                    refused[name] = exc
+        finally:
+            self._quiet = False
+        if len(refused) == len(candidates):
+            raise refused[candidates[0]]
+        name = decided or choose_api(p["api"], p["base_url"], ids, lambda: probe_api(self.client))
+        self.api_name = name
+        self.result["api"] = name
+        if name in refused:
+            raise refused[name]
+        self._api = self._check_api(name)
+
+    def _check_api(self, name):
+        """``validate_for`` on a new API object of ``name``; return the object."""
+        if name not in self.apis:
+            raise ValidationError(self.refusal(name) or "api: this module does not work on the {0} API".format(name.capitalize()))
+        api = self.api_object(name)
+        self.validate_for(api)
+        return api
 
     @property
     def client(self):
@@ -120,11 +190,15 @@ class OpenAIModule:
                 validate_certs=p["validate_certs"])
         return self._client
 
+    def api_object(self, name):
+        """A new API object of the API ``name`` on ``self.client`` (no request is sent)."""
+        return API_CLASSES[name](self.client, warn=self.warn)
+
     @property
     def api(self):
-        """The API the modules call (``AssistantsAPI`` on ``self.client``): no module writes a path."""
+        """The API the task talks to (``AssistantsAPI`` or ``ResponsesAPI`` on ``self.client``): no module writes a path."""
         if self._api is None:
-            self._api = AssistantsAPI(self.client, warn=self.module.warn)
+            self._api = self.api_object(self.api_name or "assistants")
         return self._api
 
     def deadline(self, seconds):
@@ -161,10 +235,21 @@ class OpenAIModule:
         if not self.resumes_runs:
             return self.fail(str(exc))
         self.result["waited"] = round(exc.waited, 3)
+        if self.api_name != "responses":
+            what, again = "run {0} on thread {1}".format(run.get("id"), run.get("thread_id")), "run"
+        elif run.get("id"):
+            what, again = "response {0} in conversation {1}".format(run.get("id"), run.get("thread_id")), "response"
+        else:
+            # A response whose create answer was lost: its id is not known, so no run_id can name it.
+            return self.fail(
+                "{0} the response of this task in conversation {1} (its id was lost) timed out after {2:.1f}s; run the task "
+                "again to keep waiting for it (it will not start another)".format(
+                    exc.action.capitalize(), run.get("thread_id"), exc.waited),
+                run_id=None, thread_id=run.get("thread_id"), status=run.get("status"))
         self.fail(
-            "{0} run {1} on thread {2} timed out after {3:.1f}s with status {4}; run the task again to keep "
-            "waiting for this same run (it will not start another), or use run_id={2}:{1}".format(
-                exc.action.capitalize(), run.get("id"), run.get("thread_id"), exc.waited, run.get("status")),
+            "{0} {1} timed out after {2:.1f}s with status {3}; run the task again to keep "
+            "waiting for this same {4} (it will not start another), or use run_id={5}:{6}".format(
+                exc.action.capitalize(), what, exc.waited, run.get("status"), again, run.get("thread_id"), run.get("id")),
             run_id=run.get("id"), thread_id=run.get("thread_id"), status=run.get("status"))
 
     def exit(self):

@@ -59,6 +59,7 @@ import time
 
 from urllib.parse import urlsplit
 
+from ansible_collections.aiops.openai.plugins.module_utils._api import APIBase, read_object
 from ansible_collections.aiops.openai.plugins.module_utils._client import iter_stream_events
 from ansible_collections.aiops.openai.plugins.module_utils._create import create_once
 from ansible_collections.aiops.openai.plugins.module_utils._errors import (
@@ -160,6 +161,15 @@ def probe_api(client, deadline=None):
             return "responses"
         raise
     return "assistants"
+
+
+def no_assistants(base_url):
+    """The refusal of the assistant modules on the Responses API: where an assistant's definition goes instead."""
+    hosted = (urlsplit(base_url or "").hostname or "").lower() in HOSTED_OPENAI
+    return ("api: the Responses API has no assistants{0}. Put model, instructions and tools on the aiops.openai.run task "
+            "(module_defaults for aiops.openai.run keeps them in one place) or give it a stored prompt (its prompt option: "
+            "id, version, variables), and drop this task; set api to assistants only for a server that still offers the "
+            "Assistants API".format(" (the hosted OpenAI API shut its Assistants API down)" if hosted else ""))
 
 
 def parse_response_reference(value, thread_id=None):
@@ -605,6 +615,10 @@ class ConversationView:
                 self.anchor = item.get("id")
                 break
 
+    def messages_of(self, run_id):
+        """None: a response carries its own output messages (``run_messages`` reads them without a request)."""
+        return None
+
 
 def evidence(items, watermark):
     """The items newer than ``watermark`` (oldest first) when they hold a response's output: proof that a
@@ -670,17 +684,6 @@ class ResponseProgress(RunProgress):
 # -- the API ----------------------------------------------------------------------------------
 
 
-def read_object(value, request, field="the body", redact=None, required=("id",)):
-    """``value`` if it is an object whose ``required`` fields are non-empty strings; else ``UnexpectedResponse``."""
-    if not isinstance(value, dict):
-        raise UnexpectedResponse(request, field, "an object", value, redact)
-    for name in required:
-        if not isinstance(value.get(name), str) or not value[name]:
-            raise UnexpectedResponse(request, name if field == "the body" else "{0}.{1}".format(field, name),
-                                     "a non-empty string", value.get(name), redact)
-    return value
-
-
 def read_response(value, request, redact=None):
     """A ``Response``: ``id`` and ``status`` are strings."""
     return read_object(value, request, redact=redact, required=("id", "status"))
@@ -719,7 +722,7 @@ def follow_up_body(run):
     return body
 
 
-class ResponsesAPI:
+class ResponsesAPI(APIBase):
     """Threads, messages and runs on the Responses API with Conversations: the methods of ``AssistantsAPI``.
 
     Methods that read one object return ``None`` on 404 (``*_get``); ``thread_view`` and
@@ -730,11 +733,7 @@ class ResponsesAPI:
     name = "responses"
 
     def __init__(self, client, warn=None, clock=time.monotonic, sleep=time.sleep):
-        self.client = client
-        self.warn = warn or (lambda text: None)
-        self.clock = clock
-        self.sleep = sleep
-        self.redact = client.redactor.text
+        super(ResponsesAPI, self).__init__(client, warn, clock, sleep)
         self._views = {}
         self._definition = None
 
@@ -1025,6 +1024,8 @@ class ResponsesAPI:
         """
         progress = run if isinstance(run, RunProgress) else self.progress(run)
         current = progress.run or {}
+        if current.get("status") in stop_statuses and events is None:
+            return progress
         if not current.get("id") and events is None:
             return self.progress(self._await_items(current, deadline))
         return wait_for_run(self.run_poll, progress.conversation_id or current.get("thread_id"), current.get("id"),

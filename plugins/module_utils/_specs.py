@@ -54,6 +54,7 @@ def tools_argument_spec():
                 options=dict(
                     max_num_results=dict(type="int"),
                     ranking_options=dict(type="dict"),
+                    vector_store_ids=dict(type="list", elements="str"),
                 ),
             ),
         ),
@@ -120,6 +121,15 @@ def normalize_tools(tools, warn, option="tools"):
                 item["file_search"] = options
         result.append(item)
     return result
+
+
+def refuse_tool_vector_stores(tools, option="tools"):
+    """On the Assistants API a file_search tool names no vector stores (tool_resources do): refuse them, naming the option."""
+    for index, tool in enumerate(tools or []):
+        if (tool.get("file_search") or {}).get("vector_store_ids"):
+            raise ValidationError(
+                "{0}[{1}].file_search.vector_store_ids: used on the Responses API only; on the Assistants API give the "
+                "vector stores in the tool_resources of the assistant or the thread".format(option, index))
 
 
 def normalize_metadata(metadata, reserved=(), room=0, option="metadata"):

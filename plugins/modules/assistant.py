@@ -206,9 +206,15 @@ assistant:
       description: C(auto) or the response format object.
       type: raw
       sample: auto
+api:
+  description: The API the task used, always V(assistants) (see O(api)).
+  returned: success
+  type: str
+  sample: assistants
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._responses import no_assistants
 from ansible_collections.aiops.openai.plugins.module_utils._resources import (
     ResourceModule,
     normalize_tool_resources,
@@ -223,6 +229,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     normalize_metadata,
     normalize_response_format,
     normalize_tools,
+    refuse_tool_vector_stores,
     tools_argument_spec,
 )
 
@@ -234,6 +241,7 @@ FIELDS = ("name", "model", "description", "instructions", "reasoning_effort", "t
 class AssistantModule(ResourceModule):
 
     result_key = "assistant"
+    apis = ("assistants",)
     # AssistantObject has no reasoning_effort: it cannot be read back and compared.
     unreadable_fields = ("reasoning_effort",)
 
@@ -266,6 +274,7 @@ class AssistantModule(ResourceModule):
             raise ValidationError("model: must not be empty")
         check_range(p, "temperature", 0, 2)
         check_range(p, "top_p", 0, 1)
+        refuse_tool_vector_stores(p["tools"])
         self.wanted = drop_none(dict(
             name=p["name"],
             model=p["model"],
@@ -279,6 +288,9 @@ class AssistantModule(ResourceModule):
             top_p=p["top_p"],
             response_format=normalize_response_format(p["response_format"]),
         ))
+
+    def refusal(self, name):
+        return no_assistants(self.params["base_url"])
 
     def find(self):
         """The assistant meant by assistant_id or name (None when there is none)."""

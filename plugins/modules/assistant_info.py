@@ -84,9 +84,15 @@ assistants:
   type: list
   elements: dict
   sample: [{"id": "asst_abc123", "object": "assistant", "name": "terraform-expert", "model": "gpt-4o", "tools": []}]
+api:
+  description: The API the task used, always V(assistants) (see O(api)).
+  returned: success
+  type: str
+  sample: assistants
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
+from ansible_collections.aiops.openai.plugins.module_utils._responses import no_assistants
 from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, first
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, check_length
 
@@ -100,6 +106,10 @@ class AssistantInfoModule(OpenAIModule):
         order=dict(type="str", choices=["asc", "desc"], default="desc"),
     )
     module_options = dict(mutually_exclusive=[("assistant_id", "name")])
+    apis = ("assistants",)
+
+    def refusal(self, name):
+        return no_assistants(self.params["base_url"])
 
     def validate(self):
         self.assistant_id = check_id(self.params["assistant_id"], "assistant_id")

@@ -165,6 +165,11 @@ message:
       description: The message's metadata, including the module's C(aiops_openai_message) marker.
       type: dict
       sample: {"aiops_openai_message": "3f1c0a9e7b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e"}
+api:
+  description: The API the task used, V(assistants) or V(responses) (see O(api)).
+  returned: success
+  type: str
+  sample: responses
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError
@@ -178,6 +183,7 @@ FIELDS = ("role", "content", "attachments", "metadata")
 class MessageModule(ResourceModule):
 
     result_key = "message"
+    apis = ("assistants", "responses")
 
     argument_spec = dict(
         message_options(content_required=False),
@@ -202,9 +208,17 @@ class MessageModule(ResourceModule):
         if p["content"] is not None:
             self.body, self.marker = message_request(p, key=p["key"])
 
+    def validate_for(self, api):
+        """On the Responses API the message must fit a message item (no attachments, no metadata of its own)."""
+        if api.name == "responses" and self.body is not None:
+            api.message_body(self.body)
+
     def find(self, missing_thread_ok=False):
         """The messages this task's marker is on, newest first."""
         try:
+            if self.api.name == "responses":
+                # The journal may hold a pending add: the body lets the API settle it by role and content.
+                return self.api.marked_messages(self.thread_id, self.marker, body=self.body)
             return self.api.marked_messages(self.thread_id, self.marker)
         except APIError as exc:
             if exc.status != 404:

@@ -89,6 +89,11 @@ messages:
   elements: dict
   sample: [{"id": "msg_abc123", "object": "thread.message", "role": "assistant", "run_id": "run_xyz789",
             "content": [{"type": "text", "text": {"value": "None of them.", "annotations": []}}]}]
+api:
+  description: The API the task used, V(assistants) or V(responses) (see O(api)).
+  returned: success
+  type: str
+  sample: responses
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
@@ -98,6 +103,8 @@ from ansible_collections.aiops.openai.plugins.module_utils._specs import check_i
 
 
 class MessageInfoModule(OpenAIModule):
+
+    apis = ("assistants", "responses")
 
     argument_spec = dict(
         thread_id=dict(type="str", required=True),

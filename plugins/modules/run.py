@@ -188,6 +188,24 @@ options:
         description: The output of the call, as text.
         type: str
         required: true
+  prompt:
+    description:
+      - On the Responses API, a stored prompt (created in the OpenAI dashboard) that holds the model,
+        instructions and tools of the run, instead of O(model), O(instructions) and O(tools) on the task.
+      - On the Assistants API, refused (the assistant, O(assistant_id), holds the definition there).
+    type: dict
+    suboptions:
+      id:
+        description: The prompt's ID (C(pmpt_...)).
+        type: str
+        required: true
+      version:
+        description: The prompt's version; the current one when left out.
+        type: str
+      variables:
+        description: Values for the prompt's variables, each a string or an input content part
+          (C(input_text), C(input_image), C(input_file)).
+        type: dict
   idempotency_key:
     description:
       - Identify the run by this key instead of by the newest user message on the thread.
@@ -382,6 +400,11 @@ waited:
   returned: success
   type: float
   sample: 2.3
+api:
+  description: The API the task used, V(assistants) or V(responses) (see O(api)).
+  returned: success
+  type: str
+  sample: responses
 """
 
 import time
@@ -391,7 +414,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAI
 from ansible_collections.aiops.openai.plugins.module_utils._runs import (
     DEFINING_OPTIONS,
     create_run,
-    run_reference,
+    parse_run_reference,
     run_body,
     run_definition,
     run_marker,
@@ -402,6 +425,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     check_id,
     check_range,
     message_options,
+    refuse_tool_vector_stores,
     tools_argument_spec,
 )
 from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
@@ -413,9 +437,14 @@ from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
 )
 
 
+# The options that define a new run on either API (prompt: the Responses API's stored prompt).
+DEFINING = DEFINING_OPTIONS + ("prompt",)
+
+
 class RunModule(OpenAIModule):
 
     resumes_runs = True
+    apis = ("assistants", "responses")
 
     argument_spec = dict(
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -453,22 +482,29 @@ class RunModule(OpenAIModule):
             output=dict(type="str", required=True),
         )),
         idempotency_key=dict(type="str", no_log=False),
+        prompt=dict(type="dict", options=dict(
+            id=dict(type="str", required=True),
+            version=dict(type="str"),
+            variables=dict(type="dict"),
+        )),
     )
-    # run_id excludes every option of DEFINING_OPTIONS; validate() checks that, since Ansible's
+    # run_id excludes every option of DEFINING; validate() checks that, since Ansible's
     # mutually_exclusive would also count options given as null, which the module has always ignored.
-    module_options = dict(required_one_of=[("thread_id", "run_id"), ("assistant_id", "run_id")])
+    # assistant_id (or run_id) is required on the Assistants API only: validate_for() says so.
+    module_options = dict(required_one_of=[("thread_id", "run_id")])
 
     # -- validation (no HTTP) -------------------------------------------------------------
 
     def validate(self):
+        """The checks that hold on both APIs."""
         p = self.params
-        self.thread_id, self.run_id = run_reference(p)
-        if self.run_id is not None:
-            given = [name for name in DEFINING_OPTIONS if p.get(name) is not None]
+        self.thread_id = check_id(p["thread_id"], "thread_id")
+        if p["run_id"] is not None:
+            given = [name for name in DEFINING if p.get(name) is not None]
             if given:
                 raise ValidationError("run_id: adopts an existing run, so these options that define a new run cannot be used with it: {0}".format(
                     ", ".join(given)))
-        elif not self.thread_id or not p["assistant_id"]:
+        elif not self.thread_id:
             missing = [name for name in ("thread_id", "assistant_id") if not p.get(name)]
             raise ValidationError("{0}: required to find or create the run (or give run_id to work on an existing run)".format(
                 " and ".join(missing)))
@@ -483,8 +519,6 @@ class RunModule(OpenAIModule):
                 raise ValidationError("timeouts.{0}: must be a positive number of seconds, got {1}".format(name, value))
         check_range(p, "temperature", 0, 2)
         check_range(p, "top_p", 0, 1)
-        check_range(p, "max_tokens", 256)
-        check_range(p, "max_prompt_tokens", 256)
         if p["idempotency_key"] is not None and not p["idempotency_key"].strip():
             raise ValidationError("idempotency_key: must not be empty")
         for index, output in enumerate(p["tool_outputs"] or []):
@@ -494,7 +528,39 @@ class RunModule(OpenAIModule):
             raise ValidationError("tool_outputs: each tool_call_id may appear once, got {0}".format(", ".join(ids)))
         if p["tool_outputs"] is not None and not p["tool_outputs"]:
             raise ValidationError("tool_outputs: must list at least one output when given")
-        self.definition = None if self.run_id else run_definition(p, self.module.warn)
+
+    def validate_for(self, api):
+        """The run reference, the limits and the definition of the run on ``api``."""
+        p = self.params
+        self.responses = api.name == "responses"
+        thread_id = check_id(p["thread_id"], "thread_id")
+        self.thread_id, self.run_id = thread_id, None
+        if p["run_id"] is not None:
+            parse = api.parse_run_reference if self.responses else parse_run_reference
+            self.thread_id, self.run_id = parse(p["run_id"], thread_id)
+        elif not self.responses:
+            if not p["assistant_id"]:
+                raise ValidationError("assistant_id: required to find or create the run on the Assistants API (or give run_id "
+                                      "to work on an existing run)")
+            if p["prompt"] is not None:
+                raise ValidationError("prompt: a stored prompt is used on the Responses API only; on the Assistants API the "
+                                      "assistant (assistant_id) holds the model, instructions and tools")
+            refuse_tool_vector_stores(p["tools"])
+        # The Assistants API wants at least 256 tokens; the Responses API at least 16 (and has no prompt limit).
+        check_range(p, "max_tokens", 16 if self.responses else 256)
+        if not self.responses:
+            check_range(p, "max_prompt_tokens", 256)
+        self.definition = None
+        if self.run_id is None:
+            self.definition = api.run_definition(p, self.warn) if self.responses else run_definition(p, self.warn)
+
+    def describe(self, run):
+        """``run R on thread T`` (Assistants), ``response R in conversation C`` (Responses, also when its id was lost)."""
+        if not self.responses:
+            return "run {0} on thread {1}".format(run.get("id"), run.get("thread_id"))
+        if not run.get("id"):
+            return "the response of this task in conversation {0} (its id was lost)".format(run.get("thread_id"))
+        return "response {0}{1}".format(run["id"], " in conversation {0}".format(run["thread_id"]) if run.get("thread_id") else "")
 
     # -- execution ------------------------------------------------------------------------
 
@@ -553,7 +619,8 @@ class RunModule(OpenAIModule):
         """Create the run (lost responses resolved by looking for it: ``create_run``) and report it."""
         wait, deadline = self._create_deadline()
         stream = wait and self.params["wait_strategy"] == "stream"
-        progress = create_run(self.api, self.thread_id, run_body(self.definition, marker), marker, replaced, wait, stream, deadline)
+        body = self.api.run_body(self.definition, marker) if self.responses else run_body(self.definition, marker)
+        progress = create_run(self.api, self.thread_id, body, marker, replaced, wait, stream, deadline)
         self.finish(progress, waited=wait)
 
     def follow(self, run, deadline, messages=None):
@@ -577,8 +644,8 @@ class RunModule(OpenAIModule):
         expected = sorted(str(call.get("id")) for call in self.api.tool_calls(run))
         given = sorted(o["tool_call_id"] for o in outputs_given)
         if expected != given:
-            raise ValidationError("tool_outputs: run {0} waits for outputs for tool calls {1}, got {2}".format(
-                run["id"], ", ".join(expected), ", ".join(given)))
+            raise ValidationError("tool_outputs: {0} {1} waits for outputs for tool calls {2}, got {3}".format(
+                "response" if self.responses else "run", run["id"], ", ".join(expected), ", ".join(given)))
         self.result["changed"] = True
         if self.module.check_mode:
             return self.finish(self.api.progress(run), waited=False)
@@ -634,8 +701,8 @@ class RunModule(OpenAIModule):
         self.result.update(self.api.run_outputs(run, steps, messages))
         self.result["waited"] = round(time.monotonic() - self.started, 3)
         if waited and run["status"] in FAILED_STATUSES:
-            self.fail("run {0} on thread {1} ended {2}: {3}{4}".format(
-                run["id"], run["thread_id"], run["status"], self.api.failure_reason(run),
+            self.fail("{0} ended {1}: {2}{3}".format(
+                self.describe(run), run["status"], self.api.failure_reason(run),
                 "" if self.run_id else "; running the task again starts a new run"),
                 last_error=run.get("last_error"), incomplete_details=run.get("incomplete_details"))
 

@@ -113,15 +113,23 @@ runs:
   returned: when O(run_id) is not given
   type: list
   elements: dict
+api:
+  description: The API the task used, V(assistants) or V(responses) (see O(api)).
+  returned: success
+  type: str
+  sample: responses
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, first
 from ansible_collections.aiops.openai.plugins.module_utils._runs import run_reference
+from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 
 
 class RunInfoModule(OpenAIModule):
+
+    apis = ("assistants", "responses")
 
     argument_spec = dict(
         thread_id=dict(type="str"),
@@ -137,7 +145,7 @@ class RunInfoModule(OpenAIModule):
 
     def validate(self):
         p = self.params
-        self.thread_id, self.run_id = run_reference(p)
+        self.thread_id, self.run_id = check_id(p["thread_id"], "thread_id"), p["run_id"]
         if self.run_id is None and not self.thread_id:
             raise ValidationError("thread_id: required (with run_id to read one run, alone to list the thread's runs)")
         if self.run_id is None and p["completion_window"] is not None:
@@ -147,6 +155,17 @@ class RunInfoModule(OpenAIModule):
         if p["timeouts"]["read"] is None or p["timeouts"]["read"] <= 0:
             raise ValidationError("timeouts.read: must be a positive number of seconds, got {0}".format(p["timeouts"]["read"]))
         check_limit(p)
+
+    def validate_for(self, api):
+        """The run reference on ``api``: the Responses API cannot list responses, so it needs run_id."""
+        p = self.params
+        if api.name != "responses":
+            self.thread_id, self.run_id = run_reference(p)
+            return
+        if p["run_id"] is None:
+            raise ValidationError("run_id: required on the Responses API, which cannot list the responses of a conversation; "
+                                  "give run_id (resp_... or conv_...:resp_..., as the run module returns it)")
+        self.thread_id, self.run_id = api.parse_run_reference(p["run_id"], check_id(p["thread_id"], "thread_id"))
 
     def execute(self):
         read = self.params["timeouts"]["read"]

@@ -148,6 +148,11 @@ thread:
       description: The thread's metadata.
       type: dict
       sample: {"ticket": "INC-1234"}
+api:
+  description: The API the task used, V(assistants) or V(responses) (see O(api)).
+  returned: success
+  type: str
+  sample: responses
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ResponseLostError
@@ -171,6 +176,7 @@ FIELDS = ("metadata", "tool_resources")
 class ThreadModule(ResourceModule):
 
     result_key = "thread"
+    apis = ("assistants", "responses")
 
     argument_spec = dict(
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -191,6 +197,13 @@ class ThreadModule(ResourceModule):
         ))
         self.messages = [message_request(m, "messages[{0}]".format(i))[0] for i, m in enumerate(p["messages"] or [])]
 
+    def validate_for(self, api):
+        """The create body on ``api`` (on the Responses API: a conversation, which refuses tool_resources)."""
+        if api.name == "responses":
+            self.body = api.thread_body(self.wanted, self.messages)
+        else:
+            self.body = dict(self.wanted, messages=self.messages) if self.messages else dict(self.wanted)
+
     def execute(self):
         if self.params["state"] == "absent":
             return self.remove(lambda: self.api.thread_delete(self.thread_id), self.api.thread_get(self.thread_id), FIELDS)
@@ -209,7 +222,7 @@ class ThreadModule(ResourceModule):
         if self.module.check_mode:
             return self.created(wanted)
         try:
-            thread = self.api.thread_create(wanted)
+            thread = self.api.thread_create(self.body)
         except ResponseLostError as exc:
             # Threads cannot be listed: there is no way to find the one the server may have created.
             self.fail_api(exc, msg="{0}. The API cannot list threads, so the module cannot find out whether the thread was created, "

@@ -57,6 +57,11 @@ thread:
   returned: always
   type: dict
   sample: {"id": "thread_abc123", "object": "thread", "created_at": 1767225600, "tool_resources": {}, "metadata": {}}
+api:
+  description: The API the task used, V(assistants) or V(responses) (see O(api)).
+  returned: success
+  type: str
+  sample: responses
 """
 
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
@@ -64,6 +69,8 @@ from ansible_collections.aiops.openai.plugins.module_utils._specs import check_i
 
 
 class ThreadInfoModule(OpenAIModule):
+
+    apis = ("assistants", "responses")
 
     argument_spec = dict(
         thread_id=dict(type="str", required=True),

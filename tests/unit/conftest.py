@@ -12,7 +12,8 @@
                 returned ``FakeSession`` and sleeps on ``clock``.
 
 Every test runs without the caller's ``OPENAI_*`` environment, so a developer's real key or
-server can never leak into (or be reached by) a unit test.
+server can never leak into (or be reached by) a unit test, and with ``AIOPS_OPENAI_API=assistants``
+(the module tests of the Assistants API); a test of another API sets the ``api`` option.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,6 +23,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.aiops.openai.plugins.module_utils import _client, _module
+from ansible_collections.aiops.openai.plugins.module_utils._module import API_ENVIRONMENT
 from ansible_collections.aiops.openai.tests.unit.utils import API_KEY, BASE_URL, FakeClock, FakeSession
 
 OPENAI_ENVIRONMENT = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_API_VERSION")
@@ -31,6 +33,9 @@ OPENAI_ENVIRONMENT = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPE
 def no_openai_environment(monkeypatch):
     for name in OPENAI_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
+    # The module tests written for the Assistants API talk to it without a probe of the fake server;
+    # tests of the Responses API and of the automatic choice give the api option (it wins over this).
+    monkeypatch.setenv(API_ENVIRONMENT, "assistants")
 
 
 @pytest.fixture(autouse=True)

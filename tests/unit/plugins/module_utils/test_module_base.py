@@ -61,7 +61,7 @@ def fail_result(args):
 
 def test_every_connection_option_is_in_the_spec():
     assert sorted(api_argument_spec()) == sorted([
-        "api_key", "base_url", "organization", "project", "api_version", "request_timeout", "max_retries", "validate_certs"])
+        "api_key", "base_url", "organization", "project", "api_version", "request_timeout", "max_retries", "validate_certs", "api"])
     assert api_argument_spec()["api_key"]["no_log"] is True
 
 

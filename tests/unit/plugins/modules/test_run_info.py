@@ -67,6 +67,8 @@ def finish(outcome, fake_api, *replies, **options):
         run_module(run_info.main, dict(CONNECTION, **options))
     result = dict(ended.value.result)
     result.pop("invocation")
+    # Every module reports the API it used; these tests are the Assistants API's.
+    assert result.pop("api") == "assistants"
     return result
 
 
