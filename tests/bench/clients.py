@@ -18,6 +18,15 @@ Every client works on ``Rep`` objects (one created-and-waited run each) and fill
 - ``module``: the ``run`` module's own Python entry (``plugins/modules/run.py ARGS``, the code
   AnsiballZ runs) as a subprocess; ``saw`` = when its result JSON arrived on the pipe, ``exited``
   = when the process had exited.
+
+The Responses API (``RESPONSES_CLIENTS``; ``Rep.thread_id`` is then a conversation's id):
+
+- ``module_responses``: ``module`` with ``api: responses`` (a response in the conversation).
+- ``sdk_responses_poll``: the SDK's documented background-polling loop: ``responses.create(
+  background=True)``, then ``responses.retrieve`` every 2 s while the response is ``queued`` or
+  ``in_progress``; ``saw`` = when the retrieve that showed the end returned.
+- ``sdk_responses_stream``: ``responses.create(stream=True)``; ``saw`` = when the
+  ``response.completed`` (or another end) event arrived.
 """
 
 import json
@@ -29,7 +38,7 @@ import time
 import warnings
 
 from bench.ansible_driver import COLLECTIONS, ROOT, run_playbook
-from bench.lab import API_KEY
+from bench.lab import API_KEY, MODEL
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -37,6 +46,13 @@ with warnings.catch_warnings():
 
 RUN_MODULE = os.path.join(ROOT, "plugins", "modules", "run.py")
 COMPLETION_WINDOW = 300
+# The clients that work on the Responses API, and the SDK's documented polling interval there.
+RESPONSES_CLIENTS = ("module_responses", "sdk_responses_poll", "sdk_responses_stream")
+RESPONSES_POLL_INTERVAL = 2.0
+# Phases (``Rep.phase``) are spread over this period, the Assistants pollers' 1 s (scenarios.phases).
+PHASE_PERIOD = 1.0
+RESPONSE_ACTIVE = ("queued", "in_progress")
+RESPONSE_ENDS = ("response.completed", "response.incomplete", "response.failed", "response.cancelled")
 
 
 class Rep:
@@ -140,12 +156,62 @@ def _sdk_rep(rep, base):
         client.close()
 
 
+def _sdk_responses_poll_rep(rep, base):
+    """The SDK's background-polling loop; the first retrieve is held back by the repetition's phase."""
+    client = OpenAI(base_url=rep.station.base_url, api_key=API_KEY, max_retries=0)
+    try:
+        _sleep_until(base + rep.offset)
+        rep.started = time.time()
+        response = client.responses.create(model=MODEL, conversation=rep.thread_id, background=True)
+        time.sleep(rep.phase / PHASE_PERIOD * RESPONSES_POLL_INTERVAL)
+        while response.status in RESPONSE_ACTIVE:
+            time.sleep(RESPONSES_POLL_INTERVAL)
+            response = client.responses.retrieve(response.id)
+        rep.saw = time.time()
+        rep.status = response.status
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        rep.error = "{0}: {1}".format(type(exc).__name__, exc)
+    finally:
+        client.close()
+
+
+def _sdk_responses_stream_rep(rep, base):
+    """``responses.create(stream=True)``, read until the response's end event."""
+    client = OpenAI(base_url=rep.station.base_url, api_key=API_KEY, max_retries=0)
+    try:
+        _sleep_until(base + rep.offset)
+        rep.started = time.time()
+        stream = client.responses.create(model=MODEL, conversation=rep.thread_id, stream=True)
+        try:
+            for event in stream:
+                if event.type in RESPONSE_ENDS:
+                    rep.saw = time.time()
+                    rep.status = event.response.status
+                    break
+        finally:
+            stream.close()
+        if rep.saw is None:
+            rep.error = "the stream ended without an end event"
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        rep.error = "{0}: {1}".format(type(exc).__name__, exc)
+    finally:
+        client.close()
+
+
+def module_args(rep):
+    """The run module's task arguments for one repetition (Assistants API, or a response in a conversation)."""
+    found = {"api_key": API_KEY, "base_url": rep.station.base_url, "thread_id": rep.thread_id, "completion_window": COMPLETION_WINDOW}
+    if rep.client in RESPONSES_CLIENTS:
+        found.update(api="responses", model=MODEL)
+    else:
+        found["assistant_id"] = rep.station.assistant_id
+    return found
+
+
 def _module_rep(rep, base, workdir):
     args_path = os.path.join(workdir, "module-{0}.json".format(rep.thread_id))
     with open(args_path, "w", encoding="utf-8") as handle:
-        json.dump({"ANSIBLE_MODULE_ARGS": {
-            "api_key": API_KEY, "base_url": rep.station.base_url, "thread_id": rep.thread_id,
-            "assistant_id": rep.station.assistant_id, "completion_window": COMPLETION_WINDOW}}, handle)
+        json.dump({"ANSIBLE_MODULE_ARGS": module_args(rep)}, handle)
     _sleep_until(base + rep.offset)
     rep.started = time.time()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [COLLECTIONS, os.environ.get("PYTHONPATH")])))
@@ -173,10 +239,17 @@ def _in_threads(target, reps, *args):
 
 
 def run_sdk(reps):
-    """Drive ``reps`` with the SDK's ``create_and_poll``, one thread each, started at their offsets."""
+    """Drive ``reps`` with the SDK (``create_and_poll``, or its Responses calls), one thread each, started at their offsets."""
     # Every Assistants call of the SDK warns that the API is deprecated.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    _in_threads(_sdk_rep, reps)
+    _in_threads(_sdk_any_rep, reps)
+
+
+SDK_CLIENTS = {"sdk": _sdk_rep, "sdk_responses_poll": _sdk_responses_poll_rep, "sdk_responses_stream": _sdk_responses_stream_rep}
+
+
+def _sdk_any_rep(rep, base):
+    SDK_CLIENTS[rep.client](rep, base)
 
 
 def run_module(reps, workdir):
@@ -188,8 +261,8 @@ def run_module(reps, workdir):
 def drive(reps, workdir, label):
     """Run ``reps`` with their client (one client, or several that share ansible-playbook: see run_ansible)."""
     client = reps[0].client
-    if client == "sdk":
+    if client in SDK_CLIENTS:
         return run_sdk(reps)
-    if client == "module":
+    if client in ("module", "module_responses"):
         return run_module(reps, workdir)
     return run_ansible(reps, workdir, label)

@@ -39,6 +39,10 @@ class Station:
         """A thread holding one user message, ready for a run."""
         return self._post("/threads", {"messages": [{"role": "user", "content": text}]})["id"]
 
+    def new_conversation(self, text=QUESTION):
+        """A conversation (Responses API) holding one user message item, ready for a response."""
+        return self._post("/conversations", {"items": [{"type": "message", "role": "user", "content": text}]})["id"]
+
     def delay_first_poll(self, thread_id, seconds):
         """Hold the first ``GET`` of this thread's run for ``seconds`` (sets a poller's phase)."""
         if seconds > 0:
@@ -85,6 +89,26 @@ def thread_requests(log, thread_id):
     """The logged API requests that belong to one thread (its messages, runs, steps)."""
     marker = "/threads/{0}".format(thread_id)
     return [entry for entry in log if entry["path"].endswith(marker) or marker + "/" in entry["path"]]
+
+
+def conversation_requests(log, conversation_id, response_ids):
+    """The logged API requests of one conversation: its own paths, and those of its responses.
+
+    ``POST /responses`` names the conversation only in its body, which the log does not keep: the
+    caller adds one such POST per response the conversation has (the benchmark injects no faults,
+    so every create committed once).
+    """
+    marker = "/conversations/{0}".format(conversation_id)
+    own = ["/responses/{0}".format(response_id) for response_id in response_ids]
+    return [entry for entry in log if entry["path"].endswith(marker) or marker + "/" in entry["path"]
+            or any(entry["path"].endswith(path) or path + "/" in entry["path"] for path in own)]
+
+
+def is_response_poll(entry):
+    """A ``GET /responses/{id}`` that is not a stream: one poll of a response's state."""
+    parts = entry["path"].strip("/").split("/")
+    return (entry["method"] == "GET" and len(parts) == 3 and parts[1] == "responses"
+            and "stream=true" not in (entry.get("query") or ""))
 
 
 def is_run_poll(entry):

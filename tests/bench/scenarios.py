@@ -11,10 +11,10 @@ from itertools import zip_longest
 
 from bench import clients
 from bench.ansible_driver import run_playbook
-from bench.lab import API_KEY, is_run_poll, thread_requests
+from bench.lab import API_KEY, conversation_requests, is_response_poll, is_run_poll, thread_requests
 
 # Poll period a poller's phase is spread over (the SDK's and the uri loop's 1 s).
-PHASE_PERIOD = 1.0
+PHASE_PERIOD = clients.PHASE_PERIOD
 SLOT = 0.05
 
 
@@ -41,13 +41,20 @@ class Profile:
 # most URI_PARALLEL uri loops run at once.
 # A streaming task in ansible-playbook: the run task (with or without pipelining) and the yardstick.
 ANSIBLE_STREAM = Profile(busy=0.4, create=0.35, before=0.08, after=0.15)
+MODULE = Profile(busy=0.3, create=0.25, before=0.08, after=0.12)
+SDK = Profile(busy=0.02, create=0.01, before=0.05, after=0.05)
 PROFILES = {
     "run": ANSIBLE_STREAM,
     "run_pipelined": ANSIBLE_STREAM,
     "floor": ANSIBLE_STREAM,
-    "module": Profile(busy=0.3, create=0.25, before=0.08, after=0.12),
+    "module": MODULE,
     "run_poll": Profile(busy=0.4, create=0.35, before=0.05, after=0.05, starting=3),
-    "sdk": Profile(busy=0.02, create=0.01, before=0.05, after=0.05),
+    "sdk": SDK,
+    # The Responses API: the run module (api: responses) takes turns with the Assistants one; the
+    # SDK's polling loop and stream take turns with create_and_poll.
+    "module_responses": MODULE,
+    "sdk_responses_poll": SDK,
+    "sdk_responses_stream": SDK,
 }
 URI_PARALLEL = 4
 # Seconds a uri repetition takes beyond its run's duration (two tasks, and a last poll up to ~1.4 s later).
@@ -110,14 +117,23 @@ def schedule(reps, client):
         ends.append(end)
 
 
-def _record(rep, run, log):
-    """One latency sample from a repetition, its run on the emulator, and that emulator's request log."""
-    own = thread_requests(log, rep.thread_id)
+def _record(rep, run, log, responses=None):
+    """One latency sample from a repetition, its run on the emulator, and that emulator's request log.
+
+    On the Responses API ``run`` is the conversation's (last) response and ``responses`` all of its
+    responses: each one was a ``POST /responses``, which the log cannot tie to the conversation.
+    """
+    if responses is None:
+        own, creates = thread_requests(log, rep.thread_id), 0
+        polls = sum(1 for entry in own if is_run_poll(entry))
+    else:
+        own, creates = conversation_requests(log, rep.thread_id, [response["id"] for response in responses]), len(responses)
+        polls = sum(1 for entry in own if is_response_poll(entry))
     sample = {
         "client": rep.client, "duration": rep.duration, "poll_after_ms": rep.station.poll_after_ms,
         "phase": round(rep.phase, 4), "thread_id": rep.thread_id, "run_id": run and run["id"],
-        "requests": len(own), "polls": sum(1 for entry in own if is_run_poll(entry)),
-        "posts": sum(1 for entry in own if entry["method"] == "POST"),
+        "requests": len(own) + creates, "polls": polls,
+        "posts": sum(1 for entry in own if entry["method"] == "POST") + creates,
         "status": rep.status, "error": rep.error, "latency": None, "exit_latency": None, "wall": None,
     }
     if run is None:
@@ -141,12 +157,15 @@ def collect(reps):
         runs = {}
         for run in station.emulator.runs():
             runs.setdefault(run["thread_id"], []).append(run)
+        for response in station.emulator.responses():
+            runs.setdefault(response["conversation_id"], []).append(response)
         records[id(station)] = (runs, station.emulator.requests())
     samples = []
     for rep in reps:
         runs, log = records[id(rep.station)]
         own_runs = runs.get(rep.thread_id, [])
-        sample = _record(rep, own_runs[-1] if own_runs else None, log)
+        responses = own_runs if rep.client in clients.RESPONSES_CLIENTS else None
+        sample = _record(rep, own_runs[-1] if own_runs else None, log, responses)
         if len(own_runs) > 1:
             sample["error"] = "{0} runs on one thread".format(len(own_runs))
         samples.append(sample)
@@ -170,8 +189,12 @@ def latency(lab, entries, workdir, seed=0):
         for duration, count, poll_after_ms in plan:
             station = lab.station(duration, poll_after_ms)
             for phase in phases(count, seed + int(duration * 1000)):
-                thread_id = station.new_thread()
-                station.delay_first_poll(thread_id, phase)
+                if client in clients.RESPONSES_CLIENTS:
+                    # The SDK's polling loop holds its first retrieve back itself (clients.py).
+                    thread_id = station.new_conversation()
+                else:
+                    thread_id = station.new_thread()
+                    station.delay_first_poll(thread_id, phase)
                 reps.append(clients.Rep(client, station, thread_id, phase=phase))
         per_client.append(reps)
     # Take turns: the first repetition of each client, then the second, and so on.
@@ -225,6 +248,9 @@ def scaling(lab, client, sizes, duration, workdir):
 
 RERUN_TASKS = ("Ensure the assistant", "Create the thread the first time, reuse it afterwards", "Ask the question",
                "Answer it")
+# rerun_responses.yml: the same play on the Responses API (no assistant there).
+RESPONSES_RERUN_TASKS = ("Create the conversation the first time, reuse it afterwards", "Ask the question", "Answer it")
+RERUN_PLAYS = {"assistants": ("rerun.yml", RERUN_TASKS), "responses": ("rerun_responses.yml", RESPONSES_RERUN_TASKS)}
 
 
 def _task_requests(result, log):
@@ -241,23 +267,28 @@ def _task_requests(result, log):
     return counts
 
 
-def rerun(lab, count, workdir):
-    """A demo-like playbook (assistant, thread, message, run) run once, then ``count`` more times unchanged."""
+def rerun(lab, count, workdir, api="assistants"):
+    """A demo-like playbook (assistant, thread, message, run) run once, then ``count`` more times unchanged.
+
+    ``api="responses"``: the same on the Responses API (conversation, message item, response).
+    """
+    playbook, tasks = RERUN_PLAYS[api]
+    suffix = "" if api == "assistants" else "-" + api
     lab.forget()
     station = lab.station(1.0, 1000)
-    state = os.path.join(workdir, "rerun-thread-id")
+    state = os.path.join(workdir, "rerun{0}-thread-id".format(suffix))
     if os.path.exists(state):
         os.unlink(state)
     host = {"bench": {"bench_base_url": station.base_url, "bench_state": state}}
     runs = []
     for index in range(count + 1):
         station.emulator.clear_requests()
-        result = run_playbook("rerun.yml", host, workdir, "rerun-{0}".format(index), common={"bench_api_key": API_KEY})
+        result = run_playbook(playbook, host, workdir, "rerun{0}-{1}".format(suffix, index), common={"bench_api_key": API_KEY})
         log = station.emulator.requests()
         per_task = _task_requests(result, log)
         changed = {}
         walls = {}
-        for task in RERUN_TASKS:
+        for task in tasks:
             final = result.results(task)["bench"][-1]
             changed[task] = final.get("changed")
             walls[task] = final["t"] - result.starts(task)["bench"][0]["t"]

@@ -1,7 +1,8 @@
 """Helpers of the reliability suite: set up objects on the emulator, run modules, count what happened.
 
 - ``Api``: a small ``requests`` client for arranging objects on the emulator (never faulted:
-  tests add fault rules only after the arrangement is done).
+  tests add fault rules only after the arrangement is done); ``ResponsesApi`` the same for
+  conversations, message items and responses.
 - ``call_module``: run a module's real code in this process (``run_module`` of the unit helpers),
   talking real HTTP to the emulator; returns ``(failed, result)``.
 - ``play`` and ``control_task``: plays for ``tools.ansible_cli.Ansible`` (tests/tools/ansible_cli.py), which
@@ -83,6 +84,24 @@ class Api:
             time.sleep(0.05)
 
 
+class ResponsesApi(Api):
+    """Arrange conversations, message items and responses on the emulator's Responses API."""
+
+    def conversation(self, text=None):
+        """A new conversation (with one user message item ``text`` if given); its id."""
+        body = {"items": [{"type": "message", "role": "user", "content": text}]} if text is not None else {}
+        return self.call("POST", "/conversations", body)["id"]
+
+    def message(self, thread_id, text):
+        """Add one user message item to a conversation; its id."""
+        return self.call("POST", "/conversations/{0}/items".format(thread_id),
+                         {"items": [{"type": "message", "role": "user", "content": text}]})["data"][0]["id"]
+
+    def response(self, thread_id, model="gpt-4o"):
+        """A background response started outside the modules (as another tool would)."""
+        return self.call("POST", "/responses", {"model": model, "conversation": thread_id, "background": True})
+
+
 class Control:
     """The emulator's control surface, usable from any process: only its URL is needed.
 
@@ -119,6 +138,11 @@ class Control:
 def runs_on(emulator, thread_id):
     """The runs of one thread, from the emulator's control endpoint (the authority for counting)."""
     return [run for run in emulator.runs() if run["thread_id"] == thread_id]
+
+
+def responses_in(emulator, conversation_id):
+    """The responses of one conversation, from the emulator's control endpoint (``GET /_emulator/responses``)."""
+    return [response for response in emulator.responses() if response["conversation_id"] == conversation_id]
 
 
 def requests_to(emulator, method=None, contains=None):
