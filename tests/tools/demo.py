@@ -37,7 +37,7 @@ from with_emulator import die_with_parent, stop  # noqa: E402  pylint: disable=w
 PLAYBOOK = os.path.join("playbooks", "demo.yml")
 PLACEHOLDER_KEY = "sk-emulator-demo"
 # The environment variable of the modules' `api` option (plugins/doc_fragments/api.py).
-API_VARIABLE = "OPENAI_API"
+API_VARIABLE = "AIOPS_OPENAI_API"
 API_NAMES = {"assistants": "Assistants API", "responses": "Responses API (with Conversations)"}
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 START_TIMEOUT = 60
