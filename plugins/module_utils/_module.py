@@ -161,6 +161,8 @@ class OpenAIModule:
                     refused[name] = exc
         finally:
             self._quiet = False
+        if decided:
+            self.result["api"] = decided
         if len(refused) == len(candidates):
             raise refused[candidates[0]]
         name = decided or choose_api(p["api"], p["base_url"], ids, lambda: probe_api(self.client))

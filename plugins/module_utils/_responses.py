@@ -1110,6 +1110,7 @@ class ResponsesAPI(APIBase):
         view = self._view(thread_id, deadline)
         watermark = view.watermark or ""
         journal = view.journal if marker else None
+        previous = journal.get(RUN_KIND, marker) if journal is not None else None
         if journal is not None:
             journal.set(RUN_KIND, marker, PENDING + watermark)
             self._journal_write(view.conversation, journal, deadline)
@@ -1145,6 +1146,24 @@ class ResponsesAPI(APIBase):
                 raise
             return self.run_wait({"id": None, "thread_id": thread_id, "status": "in_progress", "watermark": watermark or None,
                                   "id_lost": True, "cause": exc.message}, deadline)
+        except APIError:
+            if journal is not None and progress.response_id is None:
+                # Refused (a 4xx, or a 5xx the client knows was not carried out): nothing was created, so the
+                # pending entry goes back to what it was; else the next task would wait for a response that never was.
+                self._journal_restore(view.conversation, journal, marker, previous, deadline)
+            raise
+
+    def _journal_restore(self, conversation, journal, marker, previous, deadline):
+        """Put the journal entry of ``marker`` back to ``previous`` (None: no entry) after a refused create."""
+        if previous is None:
+            journal.forget(RUN_KIND, marker)
+        else:
+            journal.set(RUN_KIND, marker, previous)
+        try:
+            self._journal_write(conversation, journal, deadline)
+        except APIError as exc:
+            self.warn("could not take the refused create out of the metadata of conversation {0}: {1}; if the next run of "
+                      "this task waits for it, run the task with state=absent once".format(conversation["id"], exc.message))
 
     def run_create(self, thread_id, body, wait, stream, deadline=None):
         """Send the response (``run_body``'s body) once in the conversation; with ``wait`` wait for it.

@@ -10,11 +10,16 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: run
-short_description: Run an OpenAI assistant on a thread and wait for the answer
+short_description: Run an OpenAI model on a thread (Assistants API) or conversation (Responses API) and wait for the answer
 version_added: 0.1.0
 description:
-  - Creates a run of an assistant on a thread of the OpenAI Assistants API v2, waits for it
-    within O(completion_window), and returns the run, its steps, the messages it added and their text.
+  - Creates a run of an assistant on a thread of the OpenAI Assistants API v2, or a response in a
+    conversation of the Responses API (see O(api)), waits for it within O(completion_window), and
+    returns the run, its steps, the messages it added and their text, in the same shape on both APIs.
+  - On the Responses API a run is a response created with C(conversation), C(store), C(background) and,
+    while the task waits, C(stream); the model, instructions and tools come from the task (or a stored
+    O(prompt)), because that API has no assistants. A broken stream is resumed with C(starting_after),
+    then polled.
   - The Ansible counterpart of the Terraform C(openai_run) resource. It takes the same arguments
     (O(thread_id), O(assistant_id), O(model), O(instructions), O(tools), O(metadata),
     O(temperature), O(max_tokens), O(top_p), O(stream_for_tool), O(completion_window), O(timeouts)),
@@ -25,12 +30,21 @@ description:
     reused (C(changed=false)) while it is active or completed; one that ended C(failed),
     C(cancelled), C(expired) or C(incomplete) is replaced by a new run. So running a playbook again
     does not run the model again, and adding a user message to the thread does.
+  - On the Responses API, which cannot list responses and keeps no metadata on conversation items,
+    the conversation's metadata keeps a journal (the keys C(aiops_openai_journal) and
+    C(aiops_openai_journal_2)): which response answered which digest. A rerun reads the conversation,
+    its newest items and the journaled response (three requests) and is C(changed=false).
   - B(Nothing is lost.) A create request whose response is lost (dropped connection, timeout,
     gateway error) is never sent again blindly; the module looks for the run it may have created first.
     When O(completion_window) runs out, the task fails naming the run; running the task again
     waits for that same run instead of starting a second one.
+  - On the Responses API the journal marks the create as pending before it is sent, so a create whose
+    answer was lost is never sent again; the module waits for its output to show in the conversation.
+    If it never shows (the server did not create it), the task says so: run it once with
+    O(state=absent), which forgets the pending create, then again with O(state=present).
   - With O(run_id) the module works on an existing run instead (the Terraform import,
     C(thread_id:run_id)). It reads it, waits for it, submits O(tool_outputs) to it or cancels it.
+    On the Responses API, O(run_id) is a response ID, C(resp_...) or C(conv_...:resp_...).
 author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -52,6 +66,8 @@ options:
       - V(absent) cancels the matching (or adopted, O(run_id)) run if it is still active and waits up to
         O(timeouts.delete) for it to settle. A run that already ended is left alone (C(changed=false)).
         Runs cannot be deleted in the Assistants API; cancelling is the nearest thing.
+      - On the Responses API, V(absent) cancels the response (C(POST /responses/{id}/cancel)); a create whose
+        answer was lost is forgotten from the journal instead.
     type: str
     choices: [present, absent]
     default: present
@@ -59,31 +75,42 @@ options:
     description:
       - The ID of the thread to run the assistant on.
       - Required unless O(run_id) is given in the form C(thread_id:run_id).
+      - On the Responses API, the ID of the conversation (C(conv_...)) the response is created in.
     type: str
   assistant_id:
     description:
-      - The ID of the assistant to run. Required unless O(run_id) is given.
+      - The ID of the assistant to run. Required on the Assistants API unless O(run_id) is given.
+      - On the Responses API, refused (it has no assistants); give O(model), O(instructions) and O(tools),
+        or a stored O(prompt), instead.
     type: str
   run_id:
     description:
       - Work on this existing run instead of finding or creating one.
       - Either a plain run ID together with O(thread_id), or the Terraform import format C(thread_id:run_id).
+      - On the Responses API, a response ID, C(resp_...) (its conversation is read from it) or C(conv_...:resp_...).
       - Cannot be combined with the options that define a new run (O(assistant_id), O(model), O(tools), ...).
     type: str
   model:
-    description: The model to use for the run instead of the assistant's.
+    description:
+      - The model to use for the run instead of the assistant's.
+      - On the Responses API, the model of the response; required unless O(prompt) is given.
     type: str
   instructions:
-    description: Instructions that replace the assistant's instructions for this run.
+    description:
+      - Instructions that replace the assistant's instructions for this run.
+      - On the Responses API, the response's C(instructions).
     type: str
   additional_instructions:
-    description: Instructions appended to the assistant's instructions for this run.
+    description:
+      - Instructions appended to the assistant's instructions for this run.
+      - On the Responses API, appended to O(instructions) after a blank line.
     type: str
   metadata:
     description:
       - Key-value pairs attached to the run. At most 15 keys (the API allows 16; the module's marker
         C(aiops_openai_run) takes one), keys up to 64 and values up to 512 characters.
       - Values that are not strings are sent as JSON text.
+      - On the Responses API, the response's metadata, with the same marker.
     type: dict
   temperature:
     description: Sampling temperature between V(0) and V(2).
@@ -95,12 +122,17 @@ options:
     description:
       - The maximum number of completion tokens the run may use (the Terraform resource's name).
       - Sent as the API's C(max_completion_tokens); at least V(256).
+      - On the Responses API, sent as C(max_output_tokens); at least V(16).
     type: int
   max_prompt_tokens:
-    description: The maximum number of prompt tokens the run may use; at least V(256).
+    description:
+      - The maximum number of prompt tokens the run may use; at least V(256).
+      - On the Responses API, refused (it has no such limit); use O(truncation_strategy) with V(auto).
     type: int
   truncation_strategy:
-    description: How the thread is truncated before the run.
+    description:
+      - How the thread is truncated before the run.
+      - On the Responses API, sent as C(truncation); only V(auto) exists there (V(last_messages) is refused).
     type: dict
     suboptions:
       type:
@@ -116,6 +148,7 @@ options:
       - >-
         Which tool the model must call, V(none), V(auto), V(required), or a dict such as
         C({"type": "function", "function": {"name": "my_function"}}).
+      - On the Responses API, a function is sent in that API's form, C({"type": "function", "name": "my_function"}).
     type: raw
   parallel_tool_calls:
     description: Whether the model may call several functions at once.
@@ -125,9 +158,12 @@ options:
       - >-
         The format of the answer, V(auto) or a dict such as C({"type": "json_object"}) or
         C({"type": "json_schema", "json_schema": {...}}).
+      - On the Responses API, sent as C(text.format) (a json_schema needs its C(name) and C(schema)).
     type: raw
   reasoning_effort:
-    description: Reasoning effort for reasoning models.
+    description:
+      - Reasoning effort for reasoning models.
+      - On the Responses API, sent as C(reasoning.effort).
     type: str
     choices: [none, minimal, low, medium, high, xhigh, max]
   stream_for_tool:
@@ -145,12 +181,15 @@ options:
       - The wait also stops at O(timeouts.create) (a new run) or O(timeouts.read) (an existing run).
       - When it runs out the task fails with the run's ID and last status; running the task again
         picks the same run up.
+      - On the Responses API, the same: the response is created in background mode and waited for.
     type: float
   wait_strategy:
     description:
       - How to wait. V(stream) follows the server-sent events of the create request (one request,
         the answer arrives as soon as the server has it) and polls if the stream breaks;
         V(poll) polls the run, at the interval the server asks for in C(openai-poll-after-ms).
+      - On the Responses API, V(stream) follows the C(response.*) events of the create request and resumes a
+        broken stream once or twice with C(starting_after) before it polls C(GET /responses/{id}).
     type: str
     choices: [stream, poll]
     default: stream
@@ -177,6 +216,9 @@ options:
         (same options as the task that created it) or to O(run_id).
       - They must answer exactly the tool calls the run asks for (returned as RV(tool_calls)).
       - A run that has already moved on is left alone (C(changed=false)), so the task is idempotent.
+      - On the Responses API, the outputs are sent as C(function_call_output) items in a new response of the
+        same conversation (with the model, instructions and tools of the response that asked), and the task
+        returns that response; the journal then names it, so the task and the one before it are idempotent.
     type: list
     elements: dict
     suboptions:
@@ -211,6 +253,7 @@ options:
       - Identify the run by this key instead of by the newest user message on the thread.
       - The same key and definition always mean the same run, even after new messages; use a new key
         to ask again.
+      - On the Responses API, the same (the key goes into the journal's digest).
     type: str
 notes:
   - The Assistants API v2 run object has no C(file_ids) (v1 had). The module returns RV(run.file_ids) as
@@ -220,6 +263,11 @@ notes:
     the thread, the task fails and names it.
   - With O(completion_window) and O(wait_strategy=stream), creating and waiting for a run takes three
     requests; running the unchanged task again takes three too.
+  - On the Responses API, creating and waiting for a response takes five requests (the conversation, its
+    newest items, the pending journal entry, the streamed create, the journal entry naming the response);
+    running the unchanged task again takes three; answering function calls with O(tool_outputs) takes six.
+  - On the Responses API, one play should not run two tasks on the same conversation at the same time
+    (the journal is read, changed and written back).
 seealso:
   - module: aiops.openai.run_info
   - module: aiops.openai.thread
