@@ -5,10 +5,16 @@ Usage: with_emulator.py [--config PATH]... [--run-duration S] -- COMMAND [ARG]..
 Starts `python -m emulator` (tests/emulator) on a free loopback port, writes each --config
 file as an ansible-test integration_config.yml pointing at it, runs COMMAND with
 OPENAI_BASE_URL and AIOPS_EMULATOR_CONTROL set, and exits with COMMAND's status.
+
+With OPENAI_BASE_URL already set ("any server" mode), starts nothing: the config files point
+at that server with the key in OPENAI_API_KEY (required), and name a control surface only if
+AIOPS_EMULATOR_CONTROL is set (an emulator started separately). The config files are
+removed when COMMAND ends, since they may hold a real key.
 """
 
 import argparse
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -19,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TESTS = os.path.join(ROOT, "tests")
 TMP = os.path.join(ROOT, ".tmp")
 START_TIMEOUT = 60
+EMULATOR_KEY = "sk-emulator-test"
 
 
 def parse_args(argv):
@@ -81,28 +88,65 @@ def stop(proc):
             proc.wait()
 
 
-def write_config(path, base_url):
+def control_url(base_url):
+    """The emulator's control surface beside its API: .../v1 -> .../_emulator."""
     control = base_url.rstrip("/")
     if control.endswith("/v1"):
         control = control[:-len("/v1")]
+    return control + "/_emulator"
+
+
+def write_config(path, settings):
+    """An integration_config.yml with these variables (JSON strings are YAML), readable by the owner only."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
         f.write("---\n# Written by tests/tools/with_emulator.py for this test session.\n")
-        f.write("openai_base_url: %s\nopenai_emulator_control: %s/_emulator\n" % (base_url, control))
+        for name, value in settings.items():
+            f.write("%s: %s\n" % (name, json.dumps(value)))
+
+
+def run(command, configs, settings, env):
+    """Write the configs, run the command, remove the configs; the command's status."""
+    try:
+        for path in configs:
+            write_config(path, settings)
+        return subprocess.call(command, env=env)
+    finally:
+        for path in configs:
+            if os.path.exists(path):
+                os.unlink(path)
+
+
+def any_server(args):
+    """OPENAI_BASE_URL is set: run the command against that server, no emulator."""
+    base_url = os.environ["OPENAI_BASE_URL"]
+    api_key = os.environ.get("OPENAI_API_KEY")
+    if not api_key:
+        print("with_emulator: OPENAI_BASE_URL is set, so OPENAI_API_KEY is required too", file=sys.stderr)
+        return 2
+    settings = {"openai_base_url": base_url, "openai_api_key": api_key}
+    control = os.environ.get("AIOPS_EMULATOR_CONTROL")
+    if control:
+        settings["openai_emulator_control"] = control
+    print("with_emulator: OPENAI_BASE_URL is set, no emulator started; server %s, emulator control %s"
+          % (base_url, control or "none (emulator-only checks skipped)"), flush=True)
+    return run(args.command, args.config, settings, dict(os.environ))
 
 
 def main(argv):
     args = parse_args(argv)
     # A SIGTERM (CI cancel) unwinds through `finally` like Ctrl-C does, so the emulator stops.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if os.environ.get("OPENAI_BASE_URL"):
+        return any_server(args)
     proc, base_url = start_emulator(args.run_duration)
     try:
         print("with_emulator: emulator at %s" % base_url, flush=True)
-        for path in args.config:
-            write_config(path, base_url)
-        env = dict(os.environ, OPENAI_BASE_URL=base_url,
-                   AIOPS_EMULATOR_CONTROL=base_url.rstrip("/").rsplit("/v1", 1)[0] + "/_emulator")
-        status = subprocess.call(args.command, env=env)
+        control = control_url(base_url)
+        settings = {"openai_base_url": base_url, "openai_api_key": EMULATOR_KEY, "openai_emulator_control": control}
+        env = dict(os.environ, OPENAI_BASE_URL=base_url, AIOPS_EMULATOR_CONTROL=control)
+        status = run(args.command, args.config, settings, env)
         if status:
             show_log_tail()
         return status
