@@ -1,4 +1,4 @@
-"""Bad input beyond a module's own checks: through ``ansible-playbook``, unsendable keys, a thread on the emulator.
+"""Bad input beyond a module's own checks: through ``ansible-playbook``, unsendable keys, a thread on the emulator, on both APIs.
 
 The table of bad input for every module, each case failing naming the option before any request,
 is tests/unit/plugins/modules/test_bad_input.py (`make units`). Here: a set of cases through
@@ -18,6 +18,9 @@ KEY = "sk-bad-input-0123456789abcdef"
 THREAD = "thread_abc123"
 ASSISTANT = "asst_abc123"
 RUN = {"thread_id": THREAD, "assistant_id": ASSISTANT}
+# The Responses API (api: auto picks it from the conv_ ID, or set explicitly).
+CONVERSATION = "conv_abc123"
+RESPONSE_RUN = {"thread_id": CONVERSATION, "model": "gpt-4o"}
 
 
 # Keys that cannot go into an HTTP header: the module must say so (without showing the key), not crash
@@ -29,10 +32,11 @@ BAD_KEYS = [
 ]
 
 
+@pytest.mark.parametrize("thread_id", [THREAD, CONVERSATION], ids=["assistants", "responses"])
 @pytest.mark.parametrize("key", [case[1] for case in BAD_KEYS], ids=[case[0] for case in BAD_KEYS])
-def test_an_api_key_that_cannot_be_sent_is_refused_before_any_request(key, emulator):
+def test_an_api_key_that_cannot_be_sent_is_refused_before_any_request(key, thread_id, emulator):
     try:
-        failed, result = call_module(thread_info.main, {"api_key": key, "base_url": emulator.base_url, "thread_id": THREAD})
+        failed, result = call_module(thread_info.main, {"api_key": key, "base_url": emulator.base_url, "thread_id": thread_id})
     except Exception as exc:  # pylint: disable=broad-exception-caught
         pytest.fail("the module crashed instead of failing the task: {0}".format(type(exc).__name__))
     assert failed, "a key with {0!r} was accepted".format(sorted(set(c for c in key if not 32 < ord(c) < 127)))
@@ -68,6 +72,14 @@ PLAYBOOK_CASES = [
     ("aiops.openai.thread_info", {"thread_id": "   "}, "thread_id"),
     ("aiops.openai.message", {"thread_id": THREAD, "content": "hi", "metadata": {"aiops_openai_message": "x"}}, "metadata"),
     ("aiops.openai.message_info", {"thread_id": THREAD, "order": "up"}, "order"),
+    # The Responses API, chosen by the conv_ ID (api: auto) or by the api option.
+    ("aiops.openai.run", dict(RESPONSE_RUN, temperature="{{ 'very' ~ ' hot' }}"), "temperature"),
+    ("aiops.openai.run", {"thread_id": CONVERSATION}, "model"),
+    ("aiops.openai.run", dict(RESPONSE_RUN, max_prompt_tokens=500), "max_prompt_tokens"),
+    ("aiops.openai.run_info", {"thread_id": CONVERSATION}, "run_id"),
+    ("aiops.openai.assistant", {"name": "a", "model": "gpt-4o", "api": "responses"}, "api"),
+    ("aiops.openai.message", {"thread_id": CONVERSATION, "content": "hi", "metadata": {"k": "v"}}, "metadata"),
+    ("aiops.openai.thread", {"metadata": {"aiops_openai_journal": "x"}, "api": "responses"}, "metadata"),
 ]
 
 
