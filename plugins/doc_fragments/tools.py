@@ -62,8 +62,8 @@ options:
             description:
               - On the Responses API, the vector stores the tool searches; required there (conversations have no
                 C(tool_resources)).
-              - On the Assistants API, refused by M(aiops.openai.run) and M(aiops.openai.assistant): give the vector
-                stores in O(ignore:tool_resources) of the assistant or the thread instead.
+              - On the Assistants API, refused by M(aiops.openai.run) and M(aiops.openai.assistant); give the vector
+                stores in the C(tool_resources) of the assistant or the thread instead.
             type: list
             elements: str
 """

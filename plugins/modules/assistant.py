@@ -13,6 +13,10 @@ module: assistant
 short_description: Create, update and delete OpenAI assistants, found by name
 version_added: 0.1.0
 description:
+  - The Assistants API only. On the Responses API (O(api=responses), or O(api=auto) at the hosted OpenAI URL or at a
+    server that offers no Assistants API) the task fails before any creating request and says where the definition
+    goes instead - the model, instructions and tools on the M(aiops.openai.run) task (C(module_defaults) keeps them in
+    one place) or a stored prompt (the run module's C(prompt) option).
   - Makes sure an assistant of the OpenAI Assistants API v2 exists with the given settings, or that it does not.
   - B(Found by name.) The assistant is the one whose C(name) is O(name); the module lists all assistants to find it.
     Assistant names are not unique in the API; when several assistants have the name, the task fails and lists

@@ -13,6 +13,10 @@ module: assistant_info
 short_description: Read OpenAI assistants by ID or name, or list them
 version_added: 0.1.0
 description:
+  - The Assistants API only. On the Responses API (O(api=responses), or O(api=auto) at the hosted OpenAI URL or at a
+    server that offers no Assistants API) the task fails before any creating request and says where the definition
+    goes instead - the model, instructions and tools on the M(aiops.openai.run) task (C(module_defaults) keeps them in
+    one place) or a stored prompt (the run module's C(prompt) option).
   - With O(assistant_id), reads one assistant.
   - With O(name), finds the assistants with that name (the API does not keep names unique, so there may be several).
   - With neither, lists the assistants.

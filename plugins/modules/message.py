@@ -10,10 +10,17 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: message
-short_description: Add a message to an OpenAI Assistants thread, once
+short_description: Add a message to an OpenAI thread or conversation, once
 version_added: 0.1.0
 description:
   - Adds a message to a thread of the OpenAI Assistants API v2, or deletes one.
+  - On the Responses API (see O(api)) the message is a C(message) item of the conversation O(thread_id).
+    Items carry no metadata, so the module recognises its own through the journal that the collection keeps in
+    the conversation's metadata (keys C(aiops_openai_journal) and C(aiops_openai_journal_2)), which maps the digest of
+    the message (role, content, O(key)) to the ID of the item that holds it. Running the task again reads the
+    conversation and that item (two requests) and adds nothing; an item added by anything else, or a first
+    message of M(aiops.openai.thread), never matches. Before an item is added, the journal notes it as pending; after
+    a lost answer the item is looked for by role and content among the newer items before it is sent again.
   - B(Idempotent.) A message added by this module carries one metadata key, C(aiops_openai_message), whose value is a
     digest of its O(role), O(content), O(attachments) (if any) and O(key). With O(state=present), if a message with
     the same digest is anywhere on the thread, nothing is added (C(changed=false)); only its O(metadata) is updated
@@ -24,6 +31,8 @@ description:
     matches; a message a new thread was started with (M(aiops.openai.thread) with C(messages)) matches when it has
     the same role and content and the task has no O(key).
   - The API does not accept new messages on a thread while a run is active on it; the task then fails and says so.
+  - On the Responses API, O(attachments) and O(metadata) are refused before any request (items have neither; put
+    files in a vector store and name it in the run's C(tools[].file_search.vector_store_ids)).
 author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -46,13 +55,16 @@ options:
     choices: [present, absent]
     default: present
   thread_id:
-    description: The ID of the thread.
+    description:
+      - The ID of the thread.
+      - On the Responses API, the ID of the conversation (C(conv_...)).
     type: str
     required: true
   message_id:
     description:
       - With O(state=absent), the ID of the message to delete (any message of the thread, not only ones this module added).
       - Not used with O(state=present).
+      - On the Responses API, the ID of a conversation item.
     type: str
   key:
     description:
@@ -64,6 +76,7 @@ notes:
     when it is not there).
   - If the response to the create request is lost, the module looks for the message (by its marker) before it sends
     the request again.
+  - On the Responses API, finding the message reads the conversation's metadata and the item the journal names.
 seealso:
   - module: aiops.openai.message_info
   - module: aiops.openai.thread
@@ -126,7 +139,7 @@ message:
       type: str
       sample: msg_abc123
     object:
-      description: Always C(thread.message).
+      description: Always C(thread.message) (on the Responses API C(conversation.item)).
       type: str
       sample: thread.message
     created_at:
@@ -162,7 +175,9 @@ message:
       description: The run that wrote the message, or null.
       type: str
     metadata:
-      description: The message's metadata, including the module's C(aiops_openai_message) marker.
+      description:
+        - The message's metadata, including the module's C(aiops_openai_message) marker.
+        - On the Responses API always empty (items have no metadata).
       type: dict
       sample: {"aiops_openai_message": "3f1c0a9e7b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e"}
 api:

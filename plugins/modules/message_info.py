@@ -10,10 +10,12 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: message_info
-short_description: Read the messages of an OpenAI Assistants thread
+short_description: Read the messages of an OpenAI thread or conversation
 version_added: 0.1.0
 description:
   - With O(message_id), reads one message of a thread of the OpenAI Assistants API v2.
+  - On the Responses API (see O(api)) it reads the C(message) items of a conversation, in the shape of Assistants
+    messages (C(content[].text.value)), so a playbook reads both alike.
   - Without it, lists the thread's messages, optionally only those one run added (O(run_id)).
   - Never changes anything.
 author:
@@ -26,6 +28,7 @@ options:
   thread_id:
     description:
       - The ID of the thread. Listing the messages of a thread that does not exist fails.
+      - On the Responses API, the ID of a conversation (C(conv_...)).
     type: str
     required: true
   message_id:
@@ -33,7 +36,9 @@ options:
       - The ID of the message to read. A message that does not exist gives an empty RV(message), not an error.
     type: str
   run_id:
-    description: Without O(message_id), list only the messages this run added.
+    description:
+      - Without O(message_id), list only the messages this run added.
+      - On the Responses API, a response ID (C(resp_...)): its output messages.
     type: str
   limit:
     description: Without O(message_id), the most messages to return, between V(1) and V(10000).

@@ -32,7 +32,7 @@ description:
     does not run the model again, and adding a user message to the thread does.
   - On the Responses API, which cannot list responses and keeps no metadata on conversation items,
     the conversation's metadata keeps a journal (the keys C(aiops_openai_journal) and
-    C(aiops_openai_journal_2)): which response answered which digest. A rerun reads the conversation,
+    C(aiops_openai_journal_2)), which says which response answered which digest. A rerun reads the conversation,
     its newest items and the journaled response (three requests) and is C(changed=false).
   - B(Nothing is lost.) A create request whose response is lost (dropped connection, timeout,
     gateway error) is never sent again blindly; the module looks for the run it may have created first.
@@ -40,8 +40,8 @@ description:
     waits for that same run instead of starting a second one.
   - On the Responses API the journal marks the create as pending before it is sent, so a create whose
     answer was lost is never sent again; the module waits for its output to show in the conversation.
-    If it never shows (the server did not create it), the task says so: run it once with
-    O(state=absent), which forgets the pending create, then again with O(state=present).
+    If it never shows (the server did not create it), the task says so and what to do, which is to run it
+    once with O(state=absent), which forgets the pending create, then again with O(state=present).
   - With O(run_id) the module works on an existing run instead (the Terraform import,
     C(thread_id:run_id)). It reads it, waits for it, submits O(tool_outputs) to it or cancels it.
     On the Responses API, O(run_id) is a response ID, C(resp_...) or C(conv_...:resp_...).
@@ -148,7 +148,8 @@ options:
       - >-
         Which tool the model must call, V(none), V(auto), V(required), or a dict such as
         C({"type": "function", "function": {"name": "my_function"}}).
-      - On the Responses API, a function is sent in that API's form, C({"type": "function", "name": "my_function"}).
+      - >-
+        On the Responses API, a function is sent in that API's form, C({"type": "function", "name": "my_function"}).
     type: raw
   parallel_tool_calls:
     description: Whether the model may call several functions at once.
@@ -366,28 +367,35 @@ RETURN = r"""
 run:
   description:
     - The run as the API returns it, with the Terraform resource's attributes.
+    - On the Responses API, the response as that API returns it, with the same attributes added (see each).
     - Empty in check mode when the run would be created.
   returned: success
   type: dict
   contains:
     id:
-      description: The run's ID.
+      description:
+        - The run's ID (on the Responses API the response's, C(resp_...)).
+        - On the Responses API null for a response whose create answer was lost and whose output was read from
+          the conversation's items.
       type: str
       sample: run_abc123
     object:
-      description: Always C(thread.run).
+      description: Always C(thread.run) (on the Responses API C(response)).
       type: str
       sample: thread.run
     thread_id:
-      description: The thread the run belongs to.
+      description: The thread the run belongs to (on the Responses API the conversation's ID, C(conv_...)).
       type: str
       sample: thread_abc123
     assistant_id:
-      description: The assistant that ran.
+      description: The assistant that ran (not on the Responses API).
       type: str
       sample: asst_abc123
     status:
-      description: C(queued), C(in_progress), C(requires_action), C(cancelling), C(cancelled), C(failed), C(completed), C(incomplete) or C(expired).
+      description:
+        - C(queued), C(in_progress), C(requires_action), C(cancelling), C(cancelled), C(failed), C(completed), C(incomplete) or C(expired).
+        - On the Responses API the response's status, except that a completed response that ends with function
+          calls nobody answered yet is C(requires_action), as on the Assistants API.
       type: str
       sample: completed
     created_at:
@@ -395,7 +403,7 @@ run:
       type: int
       sample: 1767225600
     started_at:
-      description: Unix time the run started, or null.
+      description: Unix time the run started, or null (on the Responses API null where the server does not say).
       type: int
       sample: 1767225601
     completed_at:
@@ -408,15 +416,20 @@ run:
       elements: str
       sample: []
     usage:
-      description: Token usage (C(prompt_tokens), C(completion_tokens), C(total_tokens)), null until the run ends.
+      description:
+        - Token usage (C(prompt_tokens), C(completion_tokens), C(total_tokens)), null until the run ends.
+        - On the Responses API the response's (C(input_tokens), C(output_tokens), C(total_tokens)).
       type: dict
       sample: {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}
     steps:
-      description: The run's steps (C(message_creation) and C(tool_calls)), oldest first.
+      description:
+        - The run's steps (C(message_creation) and C(tool_calls)), oldest first.
+        - On the Responses API the response's output items (C(message), C(function_call), C(reasoning), tool calls).
       type: list
       elements: dict
     required_action:
-      description: In C(requires_action), the tool calls to answer.
+      description: In C(requires_action), the tool calls to answer (on the Responses API made from the unanswered
+        C(function_call) items, in the Assistants API's shape).
       type: dict
     last_error:
       description: Why the run failed, or null.
@@ -425,10 +438,12 @@ run:
       description: Why the run is incomplete, or null.
       type: dict
     metadata:
-      description: The run's metadata, including the module's C(aiops_openai_run) marker.
+      description: The run's metadata (on the Responses API the response's), including the module's C(aiops_openai_run) marker.
       type: dict
 messages:
-  description: The messages the run added to the thread, oldest first.
+  description:
+    - The messages the run added to the thread, oldest first.
+    - On the Responses API the response's output messages, in the shape of Assistants messages (C(content[].text.value)).
   returned: success
   type: list
   elements: dict
@@ -438,7 +453,9 @@ output_text:
   type: str
   sample: The answer is 42.
 tool_calls:
-  description: In C(requires_action), the tool calls to answer with O(tool_outputs); else empty.
+  description:
+    - In C(requires_action), the tool calls to answer with O(tool_outputs); else empty.
+    - On the Responses API the same shape; RV(tool_calls[].id) is the function call's C(call_id).
   returned: success
   type: list
   elements: dict

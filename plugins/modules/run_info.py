@@ -10,12 +10,15 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: run_info
-short_description: Read OpenAI Assistants runs, optionally waiting for one to finish
+short_description: Read OpenAI runs (Assistants API) or responses (Responses API), optionally waiting for one to finish
 version_added: 0.1.0
 description:
   - With O(run_id), reads one run with its steps and the messages it added, like the Terraform
     C(openai_run) resource's read, and can wait for it to finish within O(completion_window).
   - With only O(thread_id), lists the thread's runs.
+  - On the Responses API (see O(api)) it reads one response, in the same shape as M(aiops.openai.run) returns it
+    (RV(run.object) C(response), RV(run.steps) its output items, RV(run.thread_id) its conversation). That API cannot
+    list the responses of a conversation, so O(run_id) is required there.
   - Never changes anything.
 author:
   - aiops.openai contributors (!UNKNOWN)
@@ -28,11 +31,13 @@ options:
     description:
       - The thread of the run(s).
       - Required unless O(run_id) is in the form C(thread_id:run_id).
+      - On the Responses API, the conversation (C(conv_...)); not needed with a C(resp_...) O(run_id).
     type: str
   run_id:
     description:
       - The run to read, as a plain ID together with O(thread_id) or as C(thread_id:run_id).
       - Without it, the thread's runs are listed.
+      - On the Responses API, a response ID, C(resp_...) or C(conv_...:resp_...); required there.
     type: str
   completion_window:
     description:

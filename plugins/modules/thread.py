@@ -10,16 +10,21 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: thread
-short_description: Create, update and delete OpenAI Assistants threads
+short_description: Create, update and delete OpenAI threads (Assistants API) or conversations (Responses API)
 version_added: 0.1.0
 description:
   - Creates a thread of the OpenAI Assistants API v2, updates the metadata and tool resources of an existing one
     (O(thread_id)), or deletes one.
+  - On the Responses API (see O(api)) the thread is a conversation (C(conv_...)), created with its metadata and first
+    O(messages) as items, read, updated (metadata) and deleted the same way. Conversations have no tool resources.
   - B(A thread is known by its ID only.) The API cannot list threads, so without O(thread_id) the module cannot
     tell whether "the" thread exists, and O(state=present) B(creates a new thread every time) (C(changed=true)).
     To keep a playbook idempotent, keep the ID of the thread it created (in a file, a fact, an inventory
     variable...) and pass it back as O(thread_id) the next time; see the examples.
   - With O(thread_id), only the options you set are compared; an option you leave out is left as it is.
+  - On the Responses API the collection keeps a journal in two metadata keys of the conversation,
+    C(aiops_openai_journal) and C(aiops_openai_journal_2) (see M(aiops.openai.run)). The module does not show,
+    compare or change them, and refuses them in O(metadata).
 author:
   - aiops.openai contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -47,17 +52,23 @@ options:
       - The ID of an existing thread to update or delete.
       - Without it, O(state=present) creates a new thread. Required with O(state=absent).
       - With O(state=present), the thread must exist; the task fails if it does not (for example after it was deleted).
+      - On the Responses API, the ID of a conversation (C(conv_...)).
     type: str
   metadata:
     description:
       - Key-value pairs attached to the thread, at most 16, keys up to 64 and values up to 512 characters.
       - Values that are not strings are sent as JSON text.
       - Compared as a whole; a key missing here is removed from the thread.
+      - On the Responses API, the conversation's metadata; at most 14 keys there (the journal takes two).
     type: dict
 notes:
   - If the response to the create request is lost (dropped connection, timeout, gateway error), the task fails
     instead of sending the request again, because the API cannot list threads to find out whether the first request
     created one. Running the task again creates a thread; the first one may be left over, empty.
+    The same holds for conversations on the Responses API.
+  - On the Responses API, O(tool_resources) is refused before any request (name vector stores in the run's
+    O(aiops.openai.run#module:tools[].file_search.vector_store_ids) instead), and O(messages) take no
+    attachments and no metadata (conversation items have none).
 seealso:
   - module: aiops.openai.thread_info
   - module: aiops.openai.message
@@ -129,11 +140,11 @@ thread:
   type: dict
   contains:
     id:
-      description: The thread's ID; keep it to use the thread again.
+      description: The thread's ID (on the Responses API the conversation's, C(conv_...)); keep it to use the thread again.
       type: str
       sample: thread_abc123
     object:
-      description: Always C(thread).
+      description: Always C(thread) (on the Responses API C(conversation)).
       type: str
       sample: thread
     created_at:
@@ -141,11 +152,11 @@ thread:
       type: int
       sample: 1767225600
     tool_resources:
-      description: The files and vector stores of the thread.
+      description: The files and vector stores of the thread (not on the Responses API).
       type: dict
       sample: {}
     metadata:
-      description: The thread's metadata.
+      description: The thread's metadata (on the Responses API without the journal's keys).
       type: dict
       sample: {"ticket": "INC-1234"}
 api:

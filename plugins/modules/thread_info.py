@@ -10,10 +10,11 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: thread_info
-short_description: Read an OpenAI Assistants thread by ID
+short_description: Read an OpenAI thread (Assistants API) or conversation (Responses API) by ID
 version_added: 0.1.0
 description:
   - Reads one thread of the OpenAI Assistants API v2, and tells whether it exists.
+  - On the Responses API (see O(api)) it reads a conversation (its metadata without the collection's journal keys).
   - The API cannot list threads; a thread is known by its ID only.
   - Use M(aiops.openai.message_info) for the thread's messages and M(aiops.openai.run_info) for its runs.
   - Never changes anything.
@@ -27,6 +28,7 @@ options:
   thread_id:
     description:
       - The ID of the thread. A thread that does not exist gives RV(exists=false), not an error.
+      - On the Responses API, the ID of a conversation (C(conv_...)).
     type: str
     required: true
 seealso:

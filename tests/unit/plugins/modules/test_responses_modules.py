@@ -240,8 +240,8 @@ def task(fake_api, main, args, api="responses", base_url=BASE_URL, fails=False):
 
 
 def creates(paths):
-    return [p for p in paths if p.startswith("POST") and (p.endswith(CREATES) or p.split(" ")[1] in [c.split(" ")[1] for c in CREATES]
-                                                       or p.endswith("/items"))]
+    """The requests that create something (a conversation, an item, a response); metadata updates do not."""
+    return [p for p in paths if p in CREATES or (p.startswith("POST ") and p.endswith("/items"))]
 
 
 # -- thread = conversation ----------------------------------------------------------------------
@@ -388,8 +388,8 @@ def test_run_info_without_run_id_says_responses_cannot_be_listed(fake_api, serve
 
 @pytest.mark.parametrize("main, args", [(assistant.main, {"name": "helper", "model": "gpt-4o"}), (assistant_info.main, {})])
 @pytest.mark.parametrize("api, base_url", [("responses", BASE_URL), (None, HOSTED), ("auto", HOSTED)])
-def test_the_assistant_modules_refuse_the_responses_api_before_any_request(fake_api, server, monkeypatch, main, args, api,
-                                                                         base_url):
+def test_the_assistant_modules_refuse_the_responses_api_before_any_request(
+        fake_api, server, monkeypatch, main, args, api, base_url):
     monkeypatch.delenv("AIOPS_OPENAI_API")
     result, sent = task(fake_api, main, args, api=api, base_url=base_url, fails=True)
     assert sent == []
