@@ -410,9 +410,11 @@ def test_auto_an_id_decides_without_a_probe(fake_api, server):
     conv = task(fake_api, thread.main, {})[0]["thread"]["id"]
     result, sent = task(fake_api, thread_info.main, {"thread_id": conv}, api="auto")
     assert result["api"] == "responses" and sent == ["GET /conversations/" + conv]
-    # A thread_ ID means the Assistants API (which this fake server does not offer: the 404 says so).
-    result, sent = task(fake_api, thread_info.main, {"thread_id": "thread_abc"}, api="auto", fails=True)
-    assert result["api"] == "assistants" and sent == ["GET /threads/thread_abc"]
+    # A thread_ ID means the Assistants API (which this fake server does not offer: it answers 404).
+    with pytest.raises((AnsibleExitJson, AnsibleFailJson)) as ended:
+        run_module(thread_info.main, {"api_key": API_KEY, "base_url": BASE_URL, "api": "auto", "thread_id": "thread_abc"})
+    assert ended.value.result["api"] == "assistants" and fake_api.paths[-1:] == ["GET /threads/thread_abc"]
+    assert len(fake_api.calls) == 3
 
 
 def test_auto_ids_of_both_apis_fail_before_any_request(fake_api, server):
