@@ -172,7 +172,7 @@ class Server:
         if response["status"] not in ("queued", "in_progress"):
             return
         conv_id = response["conversation"]["id"]
-        self._add(conv_id, [i for i in response.pop("_input")])
+        self._add(conv_id, list(response.pop("_input")))
         response["output"] = self._add(conv_id, response.pop("_output"))
         response.update(status="completed", completed_at=1767225603,
                         usage={"input_tokens": 5, "output_tokens": 3, "total_tokens": 8})
@@ -195,7 +195,7 @@ class Server:
                     "instructions": body.get("instructions"), "tools": body.get("tools") or [],
                     "metadata": body.get("metadata") or {}, "output": [], "error": None, "incomplete_details": None,
                     "usage": None, "completed_at": None,
-                    "_input": [i for i in body.get("input") or []], "_output": self._output(conv_id, body)}
+                    "_input": list(body.get("input") or []), "_output": self._output(conv_id, body)}
         self.responses[response["id"]] = response
         if not body.get("stream"):
             return json_response(self._public(response))
