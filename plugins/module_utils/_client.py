@@ -280,34 +280,37 @@ class Client:
                 raise UnexpectedResponse(request, "last_id", "the id of the page's last object", page.get("last_id"), self.redactor.text)
             query["after"] = after
 
-    def stream(self, path, body, deadline=None):
-        """POST ``body`` with ``stream: true``; yield ``(event, data)`` as events arrive.
+    def stream(self, path, body=None, deadline=None, method="POST", params=None):
+        """POST ``body`` with ``stream: true`` (or GET ``path`` with ``params``: a resumed stream); yield ``(event, data)``.
 
         A server that answers with plain JSON instead yields one ``("response", object)``.
         A body that breaks off raises ``StreamInterruptedError`` (after whatever arrived).
         """
-        payload = dict(body)
-        payload["stream"] = True
-        response = self._send("POST", path, body=payload, create=True, deadline=deadline, stream=True)
+        payload = None
+        if method == "POST":
+            payload = dict(body or {})
+            payload["stream"] = True
+        create = method == "POST"
+        response = self._send(method, path, params=params, body=payload, create=create, deadline=deadline, stream=True)
         try:
             if "text/event-stream" not in response.headers.get("content-type", ""):
-                yield "response", self._decode(response, "POST", path, True)
+                yield "response", self._decode(response, method, path, create)
                 return
             chunks = response.iter_content(chunk_size=None)
             try:
                 for event, data in iter_stream_events(chunks):
                     if event == "error":
-                        raise self._error_from_body(data, response.status_code, response.headers, "POST", path)
+                        raise self._error_from_body(data, response.status_code, response.headers, method, path)
                     yield event, data
                     if event == "done":
                         return
             except (requests.exceptions.RequestException, OSError) as exc:
                 raise StreamInterruptedError(
-                    self.redactor.text("the event stream of POST {0} broke off: {1}".format(path, exc)),
-                    method="POST", path=path, request_id=response.headers.get("x-request-id"))
+                    self.redactor.text("the event stream of {0} {1} broke off: {2}".format(method, path, exc)),
+                    method=method, path=path, request_id=response.headers.get("x-request-id"))
             raise StreamInterruptedError(
-                "the event stream of POST {0} ended without its done event".format(path),
-                method="POST", path=path, request_id=response.headers.get("x-request-id"))
+                "the event stream of {0} {1} ended without its done event".format(method, path),
+                method=method, path=path, request_id=response.headers.get("x-request-id"))
         finally:
             response.close()
 

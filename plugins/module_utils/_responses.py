@@ -60,7 +60,6 @@ import time
 from urllib.parse import urlsplit
 
 from ansible_collections.aiops.openai.plugins.module_utils._api import APIBase, read_object
-from ansible_collections.aiops.openai.plugins.module_utils._client import iter_stream_events
 from ansible_collections.aiops.openai.plugins.module_utils._create import create_once
 from ansible_collections.aiops.openai.plugins.module_utils._errors import (
     APIError,
@@ -74,6 +73,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._runs import parse_ru
 from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     check_id,
     drop_none,
+    normalize_content,
     normalize_metadata,
     normalize_response_format,
     normalize_tools,
@@ -256,6 +256,8 @@ def response_truncation(value):
     if value is None:
         return None
     kind = value.get("type")
+    if value.get("last_messages") is not None and kind != "last_messages":
+        raise ValidationError("truncation_strategy.last_messages: only used with type=last_messages")
     if kind in ("auto", "disabled"):
         return kind
     raise ValidationError(
@@ -345,6 +347,15 @@ def content_key(item):
     return json.dumps([item.get("role"), parts])
 
 
+def _additional_item(message, where):
+    """One of the run's ``additional_messages`` as an input item, checked as on the Assistants API first."""
+    normalize_content(message["content"], where + ".content")
+    if message.get("metadata"):
+        # The reserved marker is named as such; any other key is refused by message_item (items have no metadata).
+        normalize_metadata(message["metadata"], reserved=(RUN_MARKER,), room=1, option=where + ".metadata")
+    return message_item(message, where)
+
+
 def run_definition(params, warn):
     """The run module's options -> the ``CreateResponse`` fields that define the run (no HTTP).
 
@@ -366,10 +377,9 @@ def run_definition(params, warn):
                               "prompt names a stored prompt")
     instructions = [t for t in (p.get("instructions"), p.get("additional_instructions")) if t]
     tools = response_tools(normalize_tools(p.get("tools"), warn))
-    messages = p.get("additional_messages")
     items = None
-    if messages:
-        items = [message_item(m, "additional_messages[{0}]".format(i)) for i, m in enumerate(messages)]
+    if p.get("additional_messages"):
+        items = [_additional_item(m, "additional_messages[{0}]".format(i)) for i, m in enumerate(p["additional_messages"])]
     effort = p.get("reasoning_effort")
     return drop_none(dict(
         model=p.get("model"),
@@ -1055,32 +1065,11 @@ class ResponsesAPI(APIBase):
             interval = min(interval * 2, POLL_CAP)
 
     def _resume_stream(self, response_id, after, deadline):
-        """``GET /responses/{id}?stream=true&starting_after=N``: the events after the last one seen.
-
-        Uses the client's request machinery directly until ``Client.stream`` takes a method and a query.
-        """
-        path = "/responses/{0}".format(response_id)
+        """``GET /responses/{id}?stream=true&starting_after=N``: the events after the last one seen."""
         params = {"stream": "true"}
         if after is not None:
             params["starting_after"] = after
-        response = self.client._send("GET", path, params=params, deadline=deadline, stream=True)
-        try:
-            if "text/event-stream" not in response.headers.get("content-type", ""):
-                yield "response", self.client._decode(response, "GET", path, False)
-                return
-            try:
-                for event, data in iter_stream_events(response.iter_content(chunk_size=None)):
-                    if event == "error":
-                        raise self.client._error_from_body(data, response.status_code, response.headers, "GET", path)
-                    yield event, data
-            except (IOError, OSError) as exc:
-                # requests' exceptions are IOErrors too (a cut chunked body is ChunkedEncodingError).
-                if isinstance(exc, APIError):
-                    raise
-                raise StreamInterruptedError(self.redact("the event stream of GET {0} broke off: {1}".format(path, exc)),
-                                             method="GET", path=path)
-        finally:
-            response.close()
+        return self.client.stream("/responses/{0}".format(response_id), deadline=deadline, method="GET", params=params)
 
     def _resumable(self, events, progress, deadline):
         """The events of ``events``; when the stream breaks after the id is known, go on after the last sequence number."""

@@ -31,7 +31,7 @@ ALLOWED = {
     "_specs": ({"_errors", "_markers"}, True),
     "_runs": ({"_create", "_errors", "_markers", "_specs"}, False),
     "_assistants": ({"_api", "_create", "_errors", "_markers", "_statuses", "_waiter"}, False),
-    "_responses": ({"_api", "_client", "_create", "_errors", "_markers", "_runs", "_specs", "_statuses", "_waiter"}, False),
+    "_responses": ({"_api", "_create", "_errors", "_markers", "_runs", "_specs", "_statuses", "_waiter"}, False),
 }
 
 
