@@ -38,7 +38,7 @@ options:
   run_id:
     description:
       - Without O(message_id), list only the messages this run added.
-      - On the Responses API, a response ID (C(resp_...)): its output messages.
+      - On the Responses API, a response ID (C(resp_...)), whose output messages are listed.
     type: str
   limit:
     description: Without O(message_id), the most messages to return, between V(1) and V(10000).

@@ -182,7 +182,7 @@ options:
       - The wait also stops at O(timeouts.create) (a new run) or O(timeouts.read) (an existing run).
       - When it runs out the task fails with the run's ID and last status; running the task again
         picks the same run up.
-      - On the Responses API, the same: the response is created in background mode and waited for.
+      - On the Responses API the same holds; the response is created in background mode and waited for.
     type: float
   wait_strategy:
     description:
