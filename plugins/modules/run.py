@@ -455,7 +455,7 @@ output_text:
 tool_calls:
   description:
     - In C(requires_action), the tool calls to answer with O(tool_outputs); else empty.
-    - On the Responses API the same shape; RV(tool_calls[].id) is the function call's C(call_id).
+    - On the Responses API the same shape; the C(id) of each tool call is the function call's C(call_id).
   returned: success
   type: list
   elements: dict

@@ -17,7 +17,7 @@ description:
     C(openai_run) resource's read, and can wait for it to finish within O(completion_window).
   - With only O(thread_id), lists the thread's runs.
   - On the Responses API (see O(api)) it reads one response, in the same shape as M(aiops.openai.run) returns it
-    (RV(run.object) C(response), RV(run.steps) its output items, RV(run.thread_id) its conversation). That API cannot
+    (C(run.object) is C(response), C(run.steps) its output items, C(run.thread_id) its conversation). That API cannot
     list the responses of a conversation, so O(run_id) is required there.
   - Never changes anything.
 author:
