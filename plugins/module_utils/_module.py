@@ -237,17 +237,12 @@ class OpenAIModule:
         if not self.resumes_runs:
             return self.fail(str(exc))
         self.result["waited"] = round(exc.waited, 3)
-        if self.api_name != "responses":
-            what, again = "run {0} on thread {1}".format(run.get("id"), run.get("thread_id")), "run"
-        elif run.get("id"):
+        # (A response whose create answer was lost is waited for through the conversation's items, which
+        # fails with its own message: a WaitTimeout always names a run or response by its id.)
+        if self.api_name == "responses":
             what, again = "response {0} in conversation {1}".format(run.get("id"), run.get("thread_id")), "response"
         else:
-            # A response whose create answer was lost: its id is not known, so no run_id can name it.
-            return self.fail(
-                "{0} the response of this task in conversation {1} (its id was lost) timed out after {2:.1f}s; run the task "
-                "again to keep waiting for it (it will not start another)".format(
-                    exc.action.capitalize(), run.get("thread_id"), exc.waited),
-                run_id=None, thread_id=run.get("thread_id"), status=run.get("status"))
+            what, again = "run {0} on thread {1}".format(run.get("id"), run.get("thread_id")), "run"
         self.fail(
             "{0} {1} timed out after {2:.1f}s with status {3}; run the task again to keep "
             "waiting for this same {4} (it will not start another), or use run_id={5}:{6}".format(

@@ -199,6 +199,10 @@ class Server:
         self.responses[response["id"]] = response
         if not body.get("stream"):
             return json_response(self._public(response))
+        if self.hold:
+            # The stream breaks off after response.created; the response stays in progress.
+            return sse_response([sse_event("response.created", {"type": "response.created", "sequence_number": 0,
+                                                                "response": self._public(response)})])
         created = sse_event("response.created", {"type": "response.created", "sequence_number": 0,
                                                  "response": self._public(response)})
         self._complete(response)
@@ -546,3 +550,17 @@ def test_a_refused_create_leaves_no_pending_entry_so_the_next_run_creates(fake_a
     done, sent = task(fake_api, run.main, dict(RUN, thread_id=conv))
     assert done["changed"] is True and done["output_text"] == "You said: Hello" and sent.count("POST /responses") == 1
     assert len(server.responses) == 1
+
+
+def test_a_wait_that_runs_out_names_the_response_and_how_to_pick_it_up(fake_api, server):
+    conv = _conversation_with(fake_api, "Hello")
+    server.hold = True
+    result, sent = task(fake_api, run.main, dict(RUN, thread_id=conv, completion_window=0.5), fails=True)
+    response_id = list(server.responses)[0]
+    assert result["msg"].startswith("Waiting for response {0} in conversation {1} timed out after".format(response_id, conv))
+    assert "run_id={0}:{1}".format(conv, response_id) in result["msg"] and result["status"] == "in_progress"
+    assert sent.count("POST /responses") == 1 and "GET /responses/" + response_id in sent
+    server.hold = False
+    picked_up, sent = task(fake_api, run.main, dict(RUN, thread_id=conv))
+    assert picked_up["changed"] is False and picked_up["run"]["id"] == response_id and picked_up["output_text"] == "You said: Hello"
+    assert "POST /responses" not in sent
