@@ -15,9 +15,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.aiops.openai.plugins.module_utils._api import APIBase, read_object
 from ansible_collections.aiops.openai.plugins.module_utils._create import create_once
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, MissingPath
 from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSAGE_MARKER, RUN_MARKER
 from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
     ACTIVE_STATUSES,
@@ -26,12 +28,86 @@ from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
 )
 from ansible_collections.aiops.openai.plugins.module_utils._waiter import RunProgress, wait_for_run
 
+# -- the variations of real servers, read into the spec's shapes ------------------------------
+
+# Seconds since 1970 stay below this until the year 5138; milliseconds are above it since March 1973.
+MILLISECONDS_FROM = 10 ** 11
+# Fields every object of the API has, which some servers send as null: a null tells nothing, so it is dropped.
+NULL_MEANS_MISSING = ("object", "model")
+
+
+def _in_seconds(obj):
+    """Timestamps (``*_at``) sent in milliseconds, in seconds as the API documents them."""
+    for key, value in list(obj.items()):
+        if key.endswith("_at") and isinstance(value, (int, float)) and not isinstance(value, bool) and value >= MILLISECONDS_FROM:
+            obj[key] = value // 1000 if isinstance(value, int) else value / 1000.0
+
+
+def text_of_part(text):
+    """A text part's ``text`` in the API's shape, from the shapes servers send: an object, a list of parts, a string."""
+    if isinstance(text, str):
+        return {"value": text, "annotations": []}
+    if isinstance(text, list):
+        parts = [part.get("value") if isinstance(part, dict) else part for part in text]
+        return {"value": "".join(part for part in parts if isinstance(part, str)), "annotations": []}
+    return text
+
+
+def normalized(obj, kind=None):
+    """An object of the API in the spec's shape, whatever the server's variation (changed in place).
+
+    Timestamps in milliseconds become seconds; a text part whose ``text`` is a list of parts or a
+    string becomes ``{"value", "annotations"}``; ``metadata: null`` becomes ``{}``; a null ``object``
+    or ``model`` is dropped, and a missing ``object`` is ``kind`` when the request says what it is.
+    """
+    _in_seconds(obj)
+    if "metadata" in obj and obj["metadata"] is None:
+        obj["metadata"] = {}
+    for key in NULL_MEANS_MISSING:
+        if key in obj and obj[key] is None:
+            del obj[key]
+    if kind is not None and "object" not in obj:
+        obj["object"] = kind
+    content = obj.get("content")
+    if isinstance(content, list):
+        obj["content"] = [dict(part, text=text_of_part(part.get("text"))) if isinstance(part, dict) and part.get("type") == "text"
+                          else part for part in content]
+    return obj
+
+
+def _created(obj):
+    created = obj.get("created_at") if isinstance(obj, dict) else None
+    return created if isinstance(created, (int, float)) and not isinstance(created, bool) else float("-inf")
+
+
+def in_order(items, order="desc"):
+    """The objects of a list the server was asked to give in ``order``, sorted by ``created_at`` in that order.
+
+    Servers that ignore ``order`` exist, so the order is never taken on trust. Objects created in
+    the same second keep the server's order, read in the direction the server really used (as the
+    timestamps that differ show it).
+    """
+    items = list(items)
+    stamps = [_created(item) for item in items]
+    rising = any(a < b for a, b in zip(stamps, stamps[1:]))
+    falling = any(a > b for a, b in zip(stamps, stamps[1:]))
+    if rising != falling and rising == (order == "desc"):
+        items.reverse()
+    # sorted() is stable, also with reverse=True: ties keep the order above.
+    return sorted(items, key=_created, reverse=order == "desc")
+
+
 # -- readers of the server's objects ----------------------------------------------------------
+
+
+def read_normalized(value, request, field="the body", redact=None, required=("id",)):
+    """``read_object``, and the object in the spec's shape (``normalized``): how this API reads every object."""
+    return normalized(read_object(value, request, field, redact, required))
 
 
 def read_run(value, request, field="the body", redact=None):
     """A run object: ``id``, ``thread_id`` and ``status`` are strings."""
-    return read_object(value, request, field, redact, required=("id", "thread_id", "status"))
+    return normalized(read_object(value, request, field, redact, required=("id", "thread_id", "status")), "thread.run")
 
 
 def _dict(value):
@@ -59,7 +135,7 @@ def message_text(message):
     for part in _list(_dict(message).get("content")):
         part = _dict(part)
         if part.get("type") == "text":
-            value = _dict(part.get("text")).get("value")
+            value = _dict(text_of_part(part.get("text"))).get("value")
             parts.append(value if isinstance(value, str) else "")
     return "\n".join(parts)
 
@@ -88,8 +164,7 @@ def failure_reason(run):
 
 
 def _sort_key(obj):
-    created = obj.get("created_at")
-    return (created if isinstance(created, (int, float)) else 0, str(obj.get("id")))
+    return (_created(obj), str(_dict(obj).get("id")))
 
 
 def run_outputs(run, steps, messages):
@@ -130,8 +205,68 @@ class ThreadView:
             self.newer.append(message)
 
     def messages_of(self, run_id):
-        """Messages the run created, oldest first, if they are all in view."""
-        return [m for m in reversed(self.newer) if m.get("run_id") == run_id]
+        """Messages the run created, oldest first; None when they cannot be told from what is in view.
+
+        That is when none is found (the caller then asks the server for the run's messages) or
+        when a message after the anchor does not name its run (some servers leave ``run_id`` out).
+        """
+        if any(not isinstance(m.get("run_id"), str) for m in self.newer if m.get("role") == "assistant"):
+            return None
+        return [m for m in reversed(self.newer) if m.get("run_id") == run_id] or None
+
+
+def event_kind(name, data):
+    """The ``object`` type of a stream event's data that does not say it: from the event's name, else its shape.
+
+    Servers send the v2 names (``thread.run.completed``), names without ``thread.``
+    (``run.completed``), no names at all (the SSE default ``message``), or a plain object
+    instead of a stream (``response``). Deltas are not objects of their own (None).
+    """
+    name = name[len("thread."):] if isinstance(name, str) and name.startswith("thread.") else name or ""
+    if name.endswith(".delta") or "delta" in data:
+        return None
+    for prefix, kind in (("run.step.", "thread.run.step"), ("run.", "thread.run"), ("message.", "thread.message")):
+        if name.startswith(prefix):
+            return kind
+    if "step_details" in data:
+        return "thread.run.step"
+    if "role" in data and "content" in data:
+        return "thread.message"
+    if isinstance(data.get("status"), str) and isinstance(data.get("thread_id"), str):
+        return "thread.run"
+    return None
+
+
+# -- what a 404 means -------------------------------------------------------------------------
+
+NO_ASSISTANTS_API = (
+    "This server does not offer the Assistants API. OpenAI's hosted Assistants API was shut down on 2026-08-26, "
+    "so https://api.openai.com/v1 answers 404 on its paths. Use a server that speaks the Assistants API (base_url), "
+    "or the collection's Responses API support (connection option api: responses)")
+NO_TOOL_OUTPUTS = (
+    "This server cannot take tool outputs (it has no submit_tool_outputs endpoint), so a run that calls a function "
+    "cannot be answered on it; use assistants without function tools on this server")
+# A 404 that names the path as unknown ("Invalid URL (GET /v1/assistants)", Express's "Cannot GET /v1/x", ...).
+UNKNOWN_PATH = re.compile(r"invalid (url|method)|unknown (url|path|endpoint|route)|no route|cannot (get|post|put|patch|delete) /|"
+                          r"page not found", re.I)
+# A 404 that names what is missing ("No thread found with id 'thread_x'.", "Thread not found", "... does not exist").
+MISSING_OBJECT = re.compile(r"\bfound\b|\bexist", re.I)
+# A 404 that says nothing more (FastAPI's default "Not Found", an empty body): one look at the assistants list decides.
+BARE_404 = ("", "not found", "404", "404 not found", "http 404")
+# Endpoints of one run that some servers lack while they offer the rest of the API.
+RUN_ENDPOINT = re.compile(r"/runs/[^/]+/(submit_tool_outputs|steps(/[^/]+)?|cancel)$")
+COLLECTIONS = ("/assistants", "/threads")
+
+
+def _words(exc):
+    """The server's own words in an ``APIError`` of the client ("GET /x failed with HTTP 404: <words>")."""
+    return exc.message.partition(" failed with HTTP {0}: ".format(exc.status))[2] or exc.message
+
+
+def _reworded(exc, cls, more):
+    """``exc`` as a ``cls`` whose message says ``more`` after the server's."""
+    return cls("{0}. {1}".format(exc.message.rstrip("."), more) if more else exc.message, status=exc.status, error_type=exc.type,
+               code=exc.code, param=exc.param, request_id=exc.request_id, method=exc.method, path=exc.path)
 
 
 # -- the API ----------------------------------------------------------------------------------
@@ -146,9 +281,53 @@ class AssistantsAPI(APIBase):
     """
 
     name = "assistants"
+    read = staticmethod(read_normalized)
+
+    def __init__(self, *args, **kwargs):
+        super(AssistantsAPI, self).__init__(*args, **kwargs)
+        self._warned = set()
+        self._without_assistants = None
+
+    def _warn_once(self, text):
+        if text not in self._warned:
+            self._warned.add(text)
+            self.warn(text)
+
+    # -- what the server lacks ------------------------------------------------------------
+
+    def explained(self, exc):
+        """A 404 or 405 on a path the server does not have becomes ``MissingPath``; on the API's own
+        paths (not on one run's steps, tool outputs or cancel) it says that the server has no Assistants API."""
+        if isinstance(exc, MissingPath) or exc.status not in (404, 405) or not self._path_missing(exc):
+            return exc
+        if exc.status == 405 or RUN_ENDPOINT.search(exc.path or ""):
+            return _reworded(exc, MissingPath, None)
+        return _reworded(exc, MissingPath, NO_ASSISTANTS_API)
+
+    def _path_missing(self, exc):
+        """Whether a 404 (or 405) is about the path, not about an object the path names."""
+        words = _words(exc)
+        if exc.status == 405 or UNKNOWN_PATH.search(words):
+            return True
+        if words.strip().rstrip(".").lower() not in BARE_404 and MISSING_OBJECT.search(words):
+            return False
+        return exc.path in COLLECTIONS or self._no_assistants_list()
+
+    def _no_assistants_list(self):
+        """Whether ``GET /assistants`` answers 404 too (asked once per task, only after a 404 that says nothing)."""
+        if self._without_assistants is None:
+            try:
+                self.client.request("GET", "/assistants", params={"limit": 1})
+                self._without_assistants = False
+            except APIError as exc:
+                self._without_assistants = exc.status == 404
+        return self._without_assistants
 
     def _delete(self, path):
-        return self.client.delete(path)
+        try:
+            return self.client.delete(path)
+        except APIError as exc:
+            raise self.explained(exc)
 
     # -- assistants -----------------------------------------------------------------------
 
@@ -157,7 +336,7 @@ class AssistantsAPI(APIBase):
 
     def assistants_named(self, name, order="desc"):
         """Every assistant named ``name``, in ``order`` (newest first by default)."""
-        return [a for a in self.assistants(order) if a.get("name") == name]
+        return in_order((a for a in self.assistants(order) if a.get("name") == name), order)
 
     def assistant_get(self, assistant_id):
         return self._get_or_none("/assistants/" + assistant_id)
@@ -202,7 +381,7 @@ class AssistantsAPI(APIBase):
 
     def marked_messages(self, thread_id, marker):
         """The thread's messages carrying the message ``marker``, newest first."""
-        return [m for m in self.messages(thread_id) if metadata_of(m).get(MESSAGE_MARKER) == marker]
+        return in_order(m for m in self.messages(thread_id) if metadata_of(m).get(MESSAGE_MARKER) == marker)
 
     def message_get(self, thread_id, message_id):
         return self._get_or_none(self._messages_path(thread_id, message_id))
@@ -235,12 +414,12 @@ class AssistantsAPI(APIBase):
 
     def thread_view(self, thread_id, deadline=None):
         """The newest user input on the thread and the messages after it (``ThreadView``)."""
-        return ThreadView(self.messages(thread_id, deadline=deadline))
+        return ThreadView(in_order(self.messages(thread_id, deadline=deadline)))
 
     def run_find(self, thread_id, marker, deadline=None):
         """Return ``(newest run carrying the run marker, active run of the thread)``; either may be None."""
         ours = active = None
-        for run in self.runs(thread_id, deadline=deadline):
+        for run in in_order(self.runs(thread_id, deadline=deadline)):
             if active is None and run["status"] in ACTIVE_STATUSES:
                 active = run
             if ours is None and metadata_of(run).get(RUN_MARKER) == marker:
@@ -255,7 +434,10 @@ class AssistantsAPI(APIBase):
     def run_poll(self, thread_id, run_id, deadline=None):
         """One GET of the run for the waiter: the ``Reply`` (its headers carry the poll hint), data checked."""
         path = self._run_path(thread_id, run_id)
-        reply = self.client.request("GET", path, deadline=deadline)
+        try:
+            reply = self.client.request("GET", path, deadline=deadline)
+        except APIError as exc:
+            raise self.explained(exc)
         read_run(reply.data, "GET " + path, redact=self.redact)
         return reply
 
@@ -279,11 +461,36 @@ class AssistantsAPI(APIBase):
         """A ``RunProgress`` that has seen ``run`` and nothing else."""
         return RunProgress(run)
 
+    def _events(self, events, request):
+        """The stream's events, their objects read like any other answer (``normalized``, ``event_kind``).
+
+        A server that answers with a plain object instead of a stream is polled, with one warning.
+        """
+        for name, data in events:
+            if name == "response":
+                self._warn_once("the server answered {0} with a plain object instead of an event stream; "
+                                "polling the run instead".format(request))
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                normalized(data, event_kind(name, data) if data.get("object") is None else None)
+            yield name, data
+
     def _follow(self, path, body, thread_id, run_id, deadline):
-        """POST ``body`` as a stream and wait on its events (polling the run if the stream breaks)."""
-        events = self.client.stream(path, body, deadline=deadline)
-        return wait_for_run(self.run_poll, thread_id, run_id, deadline=deadline, events=events, progress=RunProgress(),
-                            clock=self.clock, sleep=self.sleep)
+        """POST ``body`` as a stream and wait on its events (polling the run if the stream breaks or there is none)."""
+        events = self._events(self.client.stream(path, body, deadline=deadline), "POST " + path)
+        try:
+            return wait_for_run(self.run_poll, thread_id, run_id, deadline=deadline, events=events, progress=RunProgress(),
+                                clock=self.clock, sleep=self.sleep)
+        except APIError as exc:
+            raise self.explained(exc)
+
+    def _check_marker(self, body, run):
+        """Warn (once) when the created run came back without the marker it was sent with."""
+        sent = metadata_of(body).get(RUN_MARKER)
+        if sent and isinstance(run, dict) and metadata_of(run).get(RUN_MARKER) != sent:
+            self._warn_once(
+                "the server did not keep the run's metadata (the {0} key this module sends), so the module cannot "
+                "recognise this run later: reruns on this server start a new run unless the playbook keeps the run's ID "
+                "(run.id) and passes run_id".format(RUN_MARKER))
 
     def run_create(self, thread_id, body, wait, stream, deadline=None):
         """Send the run once: with ``wait``, wait for it (streaming its events when ``stream``); return its ``RunProgress``.
@@ -293,21 +500,32 @@ class AssistantsAPI(APIBase):
         path = self._run_path(thread_id)
         if wait and stream:
             try:
-                return self._follow(path, body, thread_id, None, deadline)
+                progress = self._follow(path, body, thread_id, None, deadline)
+                self._check_marker(body, progress.run)
+                return progress
             except APIError as exc:
                 if exc.status != 400 or (exc.param != "stream" and "stream" not in (exc.message or "").lower()):
                     raise
                 self.warn("the server does not stream runs; polling instead")
         progress = RunProgress(self._post(path, body, create=True, deadline=deadline, reader=read_run))
+        self._check_marker(body, progress.run)
         return self.run_wait(progress, deadline) if wait else progress
 
     def run_submit_tool_outputs(self, run, outputs, wait, stream, deadline=None):
-        """Submit tool outputs once to a run in ``requires_action``; with ``wait``, wait until it stops again."""
+        """Submit tool outputs once to a run in ``requires_action``; with ``wait``, wait until it stops again.
+
+        A server without the endpoint fails with ``MissingPath`` saying that it cannot take tool outputs.
+        """
         path = self._run_path(run["thread_id"], run["id"], "submit_tool_outputs")
         body = {"tool_outputs": outputs}
-        if wait and stream:
-            return self._follow(path, body, run["thread_id"], run["id"], deadline)
-        progress = RunProgress(self._post(path, body, create=True, deadline=deadline, reader=read_run))
+        try:
+            if wait and stream:
+                return self._follow(path, body, run["thread_id"], run["id"], deadline)
+            progress = RunProgress(self._post(path, body, create=True, deadline=deadline, reader=read_run))
+        except MissingPath as exc:
+            if exc.path != path:
+                raise
+            raise _reworded(exc, MissingPath, NO_TOOL_OUTPUTS)
         return self.run_wait(progress, deadline) if wait else progress
 
     def run_cancel(self, run, deadline=None):
@@ -322,7 +540,11 @@ class AssistantsAPI(APIBase):
             raise
 
     def run_steps(self, run, deadline=None):
-        return list(self._list(self._run_path(run["thread_id"], run["id"], "steps"), "asc", deadline=deadline))
+        """The run's steps, oldest first; none on a server without run steps (``MissingPath``)."""
+        try:
+            return list(self._list(self._run_path(run["thread_id"], run["id"], "steps"), "asc", deadline=deadline))
+        except MissingPath:
+            return []
 
     def run_messages(self, run, deadline=None):
         return list(self.messages(run["thread_id"], "asc", run_id=run["id"], deadline=deadline))

@@ -50,6 +50,10 @@ RETRY_STATUSES = frozenset([408, 409, 429, 500, 502, 503, 504])
 # so even a creating POST can be sent again safely.
 REJECTED_STATUSES = frozenset([409, 429, 503])
 
+# A list endpoint is read for at most this many pages (a server that ignores ``after`` or always
+# says ``has_more`` must not keep a module paging until its deadline).
+MAX_PAGES = 100
+
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 60.0
@@ -261,22 +265,41 @@ class Client:
         return self.request("DELETE", path, deadline=deadline).data
 
     def paginate(self, path, params=None, order="desc", limit=100, deadline=None):
-        """Yield every object of a list endpoint, page by page (``after`` / ``has_more``)."""
+        """Yield every object of a list endpoint, page by page (``after`` / ``has_more``).
+
+        Paging stops at a page that brings no object not seen yet (a server that ignores ``after``
+        sends the same page again) and after ``MAX_PAGES`` pages; an object seen before is not
+        yielded again.
+        """
         query = dict(params or {})
         query.update(order=order, limit=limit)
         request = "GET " + path
-        while True:
+        seen = set()
+        for _page in range(MAX_PAGES):
             page = self.get(path, params=query, deadline=deadline)
             if not isinstance(page, dict):
                 raise UnexpectedResponse(request, "the body", "a list object", page, self.redactor.text)
-            data = page.get("data") or []
+            data = page.get("data")
+            if data is None:
+                data = []
             if not isinstance(data, list):
                 raise UnexpectedResponse(request, "data", "a list", data, self.redactor.text)
-            yield from data
-            if not page.get("has_more") or not data:
+            fresh = 0
+            for item in data:
+                item_id = item.get("id") if isinstance(item, dict) else None
+                if isinstance(item_id, str):
+                    if item_id in seen:
+                        continue
+                    seen.add(item_id)
+                fresh += 1
+                yield item
+            if page.get("has_more") is not True or not fresh:
                 return
-            after = page.get("last_id") or (data[-1].get("id") if isinstance(data[-1], dict) else None)
-            if not after:
+            after = page.get("last_id")
+            if not isinstance(after, str) or not after:
+                last = data[-1]
+                after = last.get("id") if isinstance(last, dict) else None
+            if not isinstance(after, str) or not after:
                 raise UnexpectedResponse(request, "last_id", "the id of the page's last object", page.get("last_id"), self.redactor.text)
             query["after"] = after
 
@@ -412,10 +435,41 @@ class Client:
 
     def _error_from_body(self, body, status, headers, method, path):
         error = body.get("error") if isinstance(body, dict) else None
-        if not isinstance(error, dict):
-            error = body if isinstance(body, dict) else {"message": str(body)}
-        message = error.get("message") or "HTTP {0}".format(status)
+        details = error if isinstance(error, dict) else {}
+        message = server_words(body) or "HTTP {0}".format(status)
         text = "{0} {1} failed with HTTP {2}: {3}".format(method, path, status, message) if status else message
-        return APIError(self.redactor.text(text), status=status, error_type=self.redactor.text(error.get("type")),
-                        code=self.redactor.text(error.get("code")), param=self.redactor.text(error.get("param")),
+        return APIError(self.redactor.text(text), status=status, error_type=self.redactor.text(_text_or_none(details.get("type"))),
+                        code=self.redactor.text(_text_or_none(details.get("code"))),
+                        param=self.redactor.text(_text_or_none(details.get("param"))),
                         request_id=headers.get("x-request-id"), method=method, path=path)
+
+
+def _text_or_none(value):
+    """A field of an error body as text (None stays None)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
+
+
+def server_words(body, length=500):
+    """The server's own message in an error body, whatever its shape, or "".
+
+    ``{"error": {"message": ...}}`` (the API's), ``{"error": "..."}``, ``{"detail": "..."}`` (FastAPI),
+    ``{"detail": [{"msg": ...}, ...]}`` (FastAPI's validation errors), ``{"message": ...}``, or a
+    plain text body.
+    """
+    if isinstance(body, dict):
+        candidates = [body.get("error"), body.get("detail"), body.get("message")]
+    else:
+        candidates = [body]
+    for candidate in candidates:
+        if isinstance(candidate, dict):
+            candidate = candidate.get("message", candidate.get("msg"))
+        if isinstance(candidate, list):
+            parts = [part.get("msg", part.get("message")) if isinstance(part, dict) else part for part in candidate]
+            candidate = "; ".join(part.strip() for part in parts if isinstance(part, str) and part.strip())
+        elif candidate is not None and not isinstance(candidate, str) and not isinstance(body, dict):
+            candidate = str(candidate)
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()[:length]
+    return ""

@@ -6,8 +6,8 @@
 """The errors of the collection. Standard library only: every layer may import this file.
 
 - ``ValidationError``: bad input, found before any request.
-- ``APIError``: an error from the server or on the way to it; ``ResponseLostError`` and
-  ``StreamInterruptedError`` are the two that callers handle; ``UnexpectedResponse`` is an
+- ``APIError``: an error from the server or on the way to it; ``ResponseLostError``,
+  ``StreamInterruptedError`` and ``MissingPath`` are the ones that callers handle; ``UnexpectedResponse`` is an
   answer that arrived but cannot be read.
 - ``WaitTimeout``: the awaited run did not stop before the deadline.
 """
@@ -64,6 +64,13 @@ class ResponseLostError(APIError):
 
 class StreamInterruptedError(APIError):
     """A streamed response broke off before its ``done`` event."""
+
+
+class MissingPath(APIError):
+    """The server has no such path (HTTP 404 or 405 on the path itself, not on an object it names).
+
+    A request for an object that is not there is not this: its 404 names the object.
+    """
 
 
 def excerpt(value, redact=None, length=EXCERPT_LENGTH):

@@ -21,7 +21,7 @@ import itertools
 
 from ansible.module_utils.six import integer_types
 
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, MissingPath, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 
@@ -189,7 +189,7 @@ class ResourceModule(OpenAIModule):
         self.result["changed"] = True
         if self.module.check_mode:
             return current
-        body = dict((name, wanted[name]) for name in wanted if name in fields or name in self.unreadable_fields)
+        body = dict((name, wanted[name]) for name in wanted if name in fields or (name in self.unreadable_fields and name not in current))
         updated = send(body)
         self.result[self.result_key] = updated
         return updated
@@ -208,7 +208,7 @@ class ResourceModule(OpenAIModule):
         try:
             delete()
         except APIError as exc:
-            if exc.status != 404:
+            if exc.status != 404 or isinstance(exc, MissingPath):
                 raise
             # Deleted by someone else between our read and our delete.
             self.result["changed"] = False

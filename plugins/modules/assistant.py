@@ -246,8 +246,9 @@ class AssistantModule(ResourceModule):
 
     result_key = "assistant"
     apis = ("assistants",)
-    # AssistantObject has no reasoning_effort: it cannot be read back and compared.
-    unreadable_fields = ("reasoning_effort",)
+    # AssistantObject has no reasoning_effort: it cannot be read back and compared. Some servers do not
+    # show the model either (null or left out): it is then not compared, and sent along with other changes.
+    unreadable_fields = ("reasoning_effort", "model")
 
     argument_spec = dict(
         state=dict(type="str", choices=["present", "absent"], default="present"),

@@ -187,7 +187,7 @@ api:
   sample: responses
 """
 
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, MissingPath
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._resources import ResourceModule
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id, message_options, message_request
@@ -236,7 +236,7 @@ class MessageModule(ResourceModule):
                 return self.api.marked_messages(self.thread_id, self.marker, body=self.body)
             return self.api.marked_messages(self.thread_id, self.marker)
         except APIError as exc:
-            if exc.status != 404:
+            if exc.status != 404 or isinstance(exc, MissingPath):
                 raise
             if missing_thread_ok:
                 return []
