@@ -38,7 +38,7 @@ SERVERS = {
 
 
 def start(quirks):
-    return Emulator(run_duration=0.2, quirks=quirks).start()
+    return Emulator(run_duration=0.2, quirks=quirks, startup_timeout=60).start()
 
 
 @pytest.fixture(name="reports", scope="module")
