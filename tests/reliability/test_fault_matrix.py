@@ -208,11 +208,6 @@ def test_fault(case, emulator, api, ansible):
 
 # -- the Responses API ------------------------------------------------------------------------
 
-# Known bug (reported): ResponsesAPI._send leaves the pending journal entry when the create is refused
-# (an APIError that is not ResponseLostError, e.g. 400), so the next run waits for a response that was
-# never created and fails "may have been created". strict: the cases fail the suite once the bug is fixed.
-PENDING_AFTER_REFUSAL = pytest.mark.xfail(strict=True, reason="a refused Responses create leaves its pending journal entry")
-
 R_CREATE = r"/v1/responses$"
 R_RETRIEVE = r"/v1/responses/resp_[A-Za-z0-9]+$"
 R_CONVERSATION = r"/conversations/{thread}$"
@@ -290,12 +285,12 @@ RESPONSES_CASES = [
     Case("404-conversation", arrange=_r_unknown_conversation, ok=False, runs=0, creates=0, message=["{thread}"]),
     Case("404-response", arrange=_r_unknown_response, ok=False, runs=0, creates=0, message=["resp_doesnotexist00000000000000"]),
     # A create the server refused (400) was not carried out: the next run creates the response.
-    pytest.param(Case("400-on-create", [status(400, "POST", R_CREATE, message="The server refused this request.")], creates=2, steps=[
+    Case("400-on-create", [status(400, "POST", R_CREATE, message="The server refused this request.")], creates=2, steps=[
         Step(ok=False, message=["HTTP 400", "The server refused this request."]),
-        Step({"completion_window": 8})]), marks=PENDING_AFTER_REFUSAL),
-    pytest.param(Case("conversation-has-an-active-response", arrange=_r_locked, runs=2, creates=2, steps=[
-        Step(ok=False, message=["HTTP 400", "conversation_locked"]),
-        Step({"completion_window": 8}, before=_r_cancel_foreign)]), marks=PENDING_AFTER_REFUSAL),
+        Step({"completion_window": 8})]),
+    Case("conversation-has-an-active-response", arrange=_r_locked, runs=2, creates=2, steps=[
+        Step(ok=False, message=["HTTP 400", "Another process is currently operating on this conversation"]),
+        Step({"completion_window": 8}, before=_r_cancel_foreign)]),
     # The second create of a task: the function call outputs (a new response of the same conversation).
     Case("503-twice-on-tool-outputs", arrange=_r_tool_call, runs=2, creates=4, steps=[
         Step(status="requires_action", output=""),
@@ -306,11 +301,7 @@ RESPONSES_CASES = [
 ]
 
 
-def _case_id(case):
-    return (case.values[0] if hasattr(case, "values") else case).id
-
-
-@pytest.mark.parametrize("case", RESPONSES_CASES, ids=[_case_id(case) for case in RESPONSES_CASES])
+@pytest.mark.parametrize("case", RESPONSES_CASES, ids=[case.id for case in RESPONSES_CASES])
 def test_fault_on_the_responses_api(case, emulator, ansible):
     with ResponsesApi(emulator.base_url) as rapi:
         ctx = {"thread": rapi.conversation(TEXT), "args": {"completion_window": 20}}

@@ -3,7 +3,8 @@
 Every module runs through real ``ansible-playbook`` / ``ansible`` processes at ``-vvvv`` with
 ``ANSIBLE_LOG_PATH``: a full job with ``--diff``, the same objects in check mode, failures
 (a server that echoes the key in its error body and in a header, and a 500 whose message holds
-the key), ad-hoc commands, and a ``base_url`` with ``user:password@``. Standard output, standard
+the key), ad-hoc commands, and a ``base_url`` with ``user:password@``; the job, check mode and the
+failures on the Responses API too (conversations, items, responses). Standard output, standard
 error, the log file and the registered results are searched for the key, for its distinctive
 tail, and for the password.
 
@@ -15,7 +16,7 @@ import json
 import pytest
 
 from emulator.harness import Emulator
-from reliability.helpers import Api, play, record_figures
+from reliability.helpers import Api, ResponsesApi, play, record_figures
 from tools.ansible_cli import dump_task
 
 pytestmark = pytest.mark.timeout(240)
@@ -244,3 +245,94 @@ def test_base_url_with_credentials_still_sends_the_api_key(semu, sapi, ansible):
     assert not done.results["run"].get("failed"), done.results["run"].get("msg")
     assert done.results["run"]["output_text"] == "You said: Hello"
     assert_no_secret(done, "base_url with credentials, key sent")
+
+
+# -- the Responses API (conversations, message items, responses) --------------------------------
+
+RESPONSES = {"api": "responses"}
+
+
+def test_full_job_on_the_responses_api_with_diff_at_vvvv(semu, ansible):
+    defaults = dict(RESPONSES, api_key=KEY, base_url=semu.base_url)
+    thread = "{{ thread_create.thread.id }}"
+    run = {"thread_id": thread, "model": "gpt-4o", "instructions": "Be brief.", "tools": [WEATHER_TOOL], "completion_window": 20}
+    tasks = [
+        task("Thread create", "thread", {"messages": [{"content": "Hello"}], "metadata": {"purpose": "secrets"}}),
+        task("Thread update", "thread", {"thread_id": thread, "metadata": {"purpose": "secrets-2"}}),
+        task("Thread info", "thread_info", {"thread_id": thread}),
+        task("Message add", "message", {"thread_id": thread, "content": "Call get_weather for Paris"}),
+        task("Message info", "message_info", {"thread_id": thread}),
+        task("Run ask", "run", run),
+        task("Run tool outputs", "run", dict(run, tool_outputs=[{"tool_call_id": "{{ run_ask.tool_calls[0].id }}", "output": "sunny"}])),
+        task("Run again", "run", run),
+        task("Run info", "run_info", {"run_id": thread + ":{{ run_tool_outputs.run.id }}"}),
+        task("Run absent", "run", {"run_id": thread + ":{{ run_tool_outputs.run.id }}", "state": "absent"}),
+        task("Message absent", "message", {"thread_id": thread, "content": "Call get_weather for Paris", "state": "absent"}),
+        task("Assistant refused", "assistant", {"name": "secrets", "model": "gpt-4o"}),
+        task("Bad option", "run", dict(run, temperature=5)),
+    ]
+    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")], defaults=defaults)], args=VERBOSE + ["--diff"])
+    assert done.returncode == 0, done
+    results = done.results
+    failed = [name for name in registered(tasks) if results[name].get("failed")]
+    assert failed == ["assistant_refused", "bad_option"], [(name, results[name].get("msg")) for name in failed]
+    assert results["thread_create"]["thread"]["id"].startswith("conv_")
+    assert results["run_ask"]["run"]["status"] == "requires_action"
+    assert results["run_tool_outputs"]["output_text"] == "get_weather returned: sunny"
+    assert not results["run_again"]["changed"]
+    assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in done.stdout, "-vvvv shows the invocation, with the key masked"
+    assert "--- before" in done.stdout, "no diff shown"
+    assert len([r for r in semu.responses() if r["conversation_id"] == results["thread_create"]["thread"]["id"]]) == 2
+    assert_no_secret(done, "full job, Responses API")
+
+
+def test_check_mode_on_the_responses_api_with_diff_at_vvvv(semu, ansible):
+    with ResponsesApi(semu.base_url, key=KEY) as rapi:
+        thread_id = rapi.conversation("Hello")
+    semu.clear_requests()
+    run = {"thread_id": thread_id, "model": "gpt-4o", "completion_window": 20}
+    tasks = [
+        task("Thread change", "thread", {"thread_id": thread_id, "metadata": {"k": "v"}}),
+        task("Thread new", "thread", {"messages": [{"content": "hi"}]}),
+        task("Message new", "message", {"thread_id": thread_id, "content": "second question"}),
+        task("Run new", "run", run),
+        task("Message info", "message_info", {"thread_id": thread_id}),
+        task("Thread info", "thread_info", {"thread_id": thread_id}),
+        task("Thread delete", "thread", {"thread_id": thread_id, "state": "absent"}),
+    ]
+    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")], defaults=dict(RESPONSES, api_key=KEY, base_url=semu.base_url))],
+                            args=VERBOSE + ["--check", "--diff"])
+    assert done.returncode == 0, done
+    assert [name for name in registered(tasks) if done.results[name].get("failed")] == []
+    assert done.results["run_new"]["changed"] and done.results["thread_delete"]["changed"]
+    assert [entry for entry in semu.requests() if entry["method"] != "GET"] == [], "check mode sent a change"
+    assert_no_secret(done, "check mode, Responses API")
+
+
+def test_failures_with_the_key_echoed_by_the_server_on_the_responses_api(semu, ansible):
+    with ResponsesApi(semu.base_url, key=KEY) as rapi:
+        thread_id = rapi.conversation("Hello")
+    # POST /responses answers 500 with the key in the message; everything else echoes it (body and x-echo header).
+    semu.add_fault(kind="status", status=500, method="POST", path="/v1/responses$", times=None,
+                   message="upstream rejected Authorization: Bearer {0} (key={0})".format(KEY))
+    semu.add_fault(kind="echo_key", times=None)
+    run = {"thread_id": thread_id, "model": "gpt-4o", "completion_window": 3}
+    tasks = [
+        task("Thread", "thread", {"thread_id": thread_id, "metadata": {"k": "v"}}),
+        task("Thread new", "thread", {"messages": [{"content": "hi"}]}),
+        task("Thread info", "thread_info", {"thread_id": thread_id}),
+        task("Message", "message", {"thread_id": thread_id, "content": "hi"}),
+        task("Message info", "message_info", {"thread_id": thread_id}),
+        task("Run", "run", run),
+        task("Run info", "run_info", {"run_id": "{0}:resp_0000000000000000000000000".format(thread_id)}),
+    ]
+    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")],
+                                  defaults=dict(RESPONSES, api_key=KEY, base_url=semu.base_url, max_retries=0))],
+                            args=VERBOSE + ["--diff"])
+    assert done.returncode == 0, done
+    for name in registered(tasks):
+        result = done.results[name]
+        assert result.get("failed"), name
+        assert "<redacted>" in result["msg"], (name, result["msg"])
+    assert sum(rule["applied"] for rule in semu.faults()) >= len(tasks)
+    assert_no_secret(done, "failures, Responses API")

@@ -291,14 +291,6 @@ RESPONSES_FRAGMENTS = {
     "run-info-run-id-names-another-thread": ["run_id", "conv_c"],
     "run-run-id-with-defining-options": ["run_id", "model"],
 }
-# Known bugs (reported): input the Assistants API refuses that reaches the server on the Responses API
-# (an empty additional message; the run's reserved marker in an additional message's metadata, dropped
-# silently; last_messages with truncation type auto, ignored). strict: these rows fail the suite once
-# the module refuses them.
-SENT_ON_RESPONSES = pytest.mark.xfail(strict=True, reason="this bad input reaches the server on the Responses API")
-RESPONSES_BUGS = ("run-additional-message-empty", "run-additional-message-reserved-marker", "run-truncation-last-messages-with-auto")
-
-
 def _on_responses(value):
     if not isinstance(value, str):
         return value
@@ -320,8 +312,7 @@ def _responses_rows():
     for case_id, module, args, fragments in CASES:
         if module in ("assistant", "assistant_info") or case_id in NOT_BAD_ON_RESPONSES:
             continue
-        marks = [SENT_ON_RESPONSES] if case_id in RESPONSES_BUGS else []
-        rows.append(pytest.param(module, _moved(module, args), RESPONSES_FRAGMENTS.get(case_id, fragments), id=case_id, marks=marks))
+        rows.append(pytest.param(module, _moved(module, args), RESPONSES_FRAGMENTS.get(case_id, fragments), id=case_id))
     return rows
 
 
@@ -358,4 +349,4 @@ def test_bad_input_fails_before_any_request_on_the_responses_api(fake_api, modul
 def test_the_responses_table_covers_every_module():
     assert set(case[1] for case in RESPONSES_ONLY) | set(case[1] for case in CASES if case[0] not in NOT_BAD_ON_RESPONSES) == set(MAINS)
     assert len(_responses_rows()) + len(RESPONSES_ONLY) >= 100
-    assert set(NOT_BAD_ON_RESPONSES) | set(RESPONSES_FRAGMENTS) | set(RESPONSES_BUGS) <= set(case[0] for case in CASES)
+    assert set(NOT_BAD_ON_RESPONSES) | set(RESPONSES_FRAGMENTS) <= set(case[0] for case in CASES)
