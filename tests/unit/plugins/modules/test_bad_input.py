@@ -291,6 +291,8 @@ RESPONSES_FRAGMENTS = {
     "run-info-run-id-names-another-thread": ["run_id", "conv_c"],
     "run-run-id-with-defining-options": ["run_id", "model"],
 }
+
+
 def _on_responses(value):
     if not isinstance(value, str):
         return value
