@@ -880,10 +880,10 @@ class ResponsesAPI(APIBase):
 
         A pending entry (an add whose answer was lost) is settled here when ``body`` is given
         (by role and content, among the items newer than its watermark), else by ``message_create``.
+        A conversation that does not exist is the server's 404, as a thread's is on the Assistants API.
         """
-        conversation = self._get_conversation(thread_id, deadline)
-        if conversation is None:
-            raise ValidationError("thread_id: no conversation has the ID {0!r}".format(thread_id))
+        path = self._path(thread_id)
+        conversation = read_object(self.client.get(path, deadline=deadline), "GET " + path, redact=self.redact)
         self._views[thread_id] = ConversationView(conversation, [], items_read=False)
         value = Journal(conversation.get("metadata")).get(MESSAGE_KIND, marker)
         if value is None or (value.startswith(PENDING) and body is None):

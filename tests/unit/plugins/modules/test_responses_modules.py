@@ -132,6 +132,12 @@ class Server:
                               "last_id": data[-1]["id"] if data else None, "has_more": len(ordered) > limit})
 
     def _delete_conversations(self, call, rest):
+        if len(rest) == 3 and rest[0] in self.items:
+            kept = [i for i in self.items[rest[0]] if i["id"] != rest[2]]
+            if len(kept) == len(self.items[rest[0]]):
+                return error_response(404, "Item not found.")
+            self.items[rest[0]] = kept
+            return json_response({"id": rest[0], "object": "conversation"})
         if self.conversations.pop(rest[0], None) is None:
             return error_response(404, "Conversation with id '{0}' not found.".format(rest[0]))
         return json_response({"id": rest[0], "object": "conversation.deleted", "deleted": True})
@@ -564,3 +570,17 @@ def test_a_wait_that_runs_out_names_the_response_and_how_to_pick_it_up(fake_api,
     picked_up, sent = task(fake_api, run.main, dict(RUN, thread_id=conv))
     assert picked_up["changed"] is False and picked_up["run"]["id"] == response_id and picked_up["output_text"] == "You said: Hello"
     assert "POST /responses" not in sent
+
+
+def test_a_message_of_a_conversation_that_does_not_exist(fake_api, server):
+    failed, sent = task(fake_api, message.main, {"thread_id": "conv_gone", "content": "Hi"}, fails=True)
+    assert failed["msg"].startswith("thread_id: no thread has the ID 'conv_gone'") and sent == ["GET /conversations/conv_gone"]
+    absent, sent = task(fake_api, message.main, {"thread_id": "conv_gone", "content": "Hi", "state": "absent"})
+    assert absent["changed"] is False and absent["message"] == {} and sent == ["GET /conversations/conv_gone"]
+
+
+def test_message_absent_deletes_the_item_it_added(fake_api, server):
+    conv = _conversation_with(fake_api, "Hi")
+    removed, sent = task(fake_api, message.main, {"thread_id": conv, "content": "Hi", "state": "absent"})
+    assert removed["changed"] is True and [i for i in server.items[conv] if i["type"] == "message"] == []
+    assert sent[-1].startswith("DELETE /conversations/{0}/items/msg_".format(conv))
