@@ -584,3 +584,14 @@ def test_message_absent_deletes_the_item_it_added(fake_api, server):
     removed, sent = task(fake_api, message.main, {"thread_id": conv, "content": "Hi", "state": "absent"})
     assert removed["changed"] is True and [i for i in server.items[conv] if i["type"] == "message"] == []
     assert sent[-1].startswith("DELETE /conversations/{0}/items/msg_".format(conv))
+
+
+def test_check_mode_predicts_the_response_and_sends_no_post(fake_api, server):
+    conv = _conversation_with(fake_api, "Hello")
+    predicted, sent = task(fake_api, run.main, dict(RUN, thread_id=conv, _ansible_check_mode=True, _ansible_diff=True))
+    assert predicted["changed"] is True and predicted["run"] == {} and server.responses == {}
+    assert not [p for p in sent if not p.startswith("GET")]
+    assert predicted["diff"]["after"]["model"] == "gpt-4o" and predicted["diff"]["after"]["thread_id"] == conv
+    task(fake_api, run.main, dict(RUN, thread_id=conv))
+    unchanged, sent = task(fake_api, run.main, dict(RUN, thread_id=conv, _ansible_check_mode=True))
+    assert unchanged["changed"] is False and len(sent) <= 3 and not [p for p in sent if not p.startswith("GET")]
