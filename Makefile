@@ -147,6 +147,6 @@ TEST_TARGETS := units emulator-tests sanity integration lint install-check
 test: venv collection $(TEST_TARGETS)  ## Everything CI runs
 	@echo "make test: all checks passed"
 
-clean:  ## Remove .tmp, tests/output and caches (keeps .venv; `rm -rf .venv` for a new one)
+clean:  ## Remove .tmp, tests/output and caches (keeps .venv and .venvs; `rm -rf .venv .venvs` for new ones)
 	rm -rf $(TMP) tests/output changelogs/.plugin-cache.yaml
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
