@@ -1,11 +1,13 @@
-# Benchmarks (tests/bench, docs/performance.md). `make bench` measures everything and rewrites
-# docs/performance.md and docs/performance.png (about 8 minutes; not part of `make test`).
-# `make bench-smoke` runs the same measurements with a few repetitions (about a minute) and fails
-# when the run module sends more requests than the targets allow; times are reported, never asserted.
+# Benchmarks (tests/bench, docs/performance.md), on the Assistants API and the Responses API. `make bench`
+# measures everything and rewrites docs/performance.md and docs/performance.png (about 12 minutes; not
+# part of `make test`). `make bench-smoke` runs the same measurements with a few repetitions (about 2-3
+# minutes) and fails when the run module sends more requests than the targets allow (on the Responses
+# API: other than the journal's 5 per created-and-waited response, more than 3 per unchanged rerun);
+# times are reported, never asserted.
 
 .PHONY: bench bench-smoke
 
-bench: venv collection  ## Benchmarks: rewrite docs/performance.md and docs/performance.png (~8 min)
+bench: venv collection  ## Benchmarks (both APIs): rewrite docs/performance.md and docs/performance.png (~12 min)
 	$(PY) -m bench
 
 bench-smoke: venv collection  ## Quick benchmark run; fails when the run module exceeds its request targets

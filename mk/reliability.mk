@@ -1,6 +1,7 @@
-# Reliability and security suite (tests/reliability, docs/reliability.md): fault matrix, bad input,
-# secrets, load, leaks and seeded randomized transient-fault trials, all against the emulator.
-# `reliability` takes about 4 minutes on 2 cores, `stress` about 5; CI runs both.
+# Reliability and security suite (tests/reliability, docs/reliability.md): fault matrix (both APIs), bad
+# input and secrets (both APIs), load, leaks and seeded randomized transient-fault trials, all against the
+# emulator. `reliability` takes about 9 minutes on 2 cores (the Responses API's fault matrix about 4 of
+# them), `stress` about 5; CI runs both.
 
 .PHONY: reliability stress
 
@@ -11,7 +12,7 @@ RELIABILITY_SEED ?= 7
 STRESS_TRIALS ?= 240
 STRESS_SEED ?= 11
 
-reliability: venv collection  ## Fault matrix, bad input, secrets, 50-host load, leaks, 60 randomized fault trials
+reliability: venv collection  ## Fault matrix, bad input, secrets (both APIs), 50-host load, leaks, 60 randomized fault trials
 	RELIABILITY_TRIALS=$(RELIABILITY_TRIALS) RELIABILITY_SEED=$(RELIABILITY_SEED) \
 	  $(PYTEST) tests/reliability -m "not stress"
 

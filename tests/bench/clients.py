@@ -142,60 +142,49 @@ def run_ansible(reps, workdir, label):
     return result
 
 
-def _sdk_rep(rep, base):
+def _sdk_timed(rep, base, wait):
+    """Start ``rep`` at its offset and let ``wait(client, rep)`` create and wait with the SDK (it sets ``saw`` and ``status``)."""
     client = OpenAI(base_url=rep.station.base_url, api_key=API_KEY, max_retries=0)
     try:
         _sleep_until(base + rep.offset)
         rep.started = time.time()
-        run = client.beta.threads.runs.create_and_poll(thread_id=rep.thread_id, assistant_id=rep.station.assistant_id)
-        rep.saw = time.time()
-        rep.status = run.status
+        wait(client, rep)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         rep.error = "{0}: {1}".format(type(exc).__name__, exc)
     finally:
         client.close()
 
 
-def _sdk_responses_poll_rep(rep, base):
+def _create_and_poll(client, rep):
+    run = client.beta.threads.runs.create_and_poll(thread_id=rep.thread_id, assistant_id=rep.station.assistant_id)
+    rep.saw = time.time()
+    rep.status = run.status
+
+
+def _responses_polling_loop(client, rep):
     """The SDK's background-polling loop; the first retrieve is held back by the repetition's phase."""
-    client = OpenAI(base_url=rep.station.base_url, api_key=API_KEY, max_retries=0)
-    try:
-        _sleep_until(base + rep.offset)
-        rep.started = time.time()
-        response = client.responses.create(model=MODEL, conversation=rep.thread_id, background=True)
-        time.sleep(rep.phase / PHASE_PERIOD * RESPONSES_POLL_INTERVAL)
-        while response.status in RESPONSE_ACTIVE:
-            time.sleep(RESPONSES_POLL_INTERVAL)
-            response = client.responses.retrieve(response.id)
-        rep.saw = time.time()
-        rep.status = response.status
-    except Exception as exc:  # pylint: disable=broad-exception-caught
-        rep.error = "{0}: {1}".format(type(exc).__name__, exc)
-    finally:
-        client.close()
+    response = client.responses.create(model=MODEL, conversation=rep.thread_id, background=True)
+    time.sleep(rep.phase / PHASE_PERIOD * RESPONSES_POLL_INTERVAL)
+    while response.status in RESPONSE_ACTIVE:
+        time.sleep(RESPONSES_POLL_INTERVAL)
+        response = client.responses.retrieve(response.id)
+    rep.saw = time.time()
+    rep.status = response.status
 
 
-def _sdk_responses_stream_rep(rep, base):
+def _responses_stream(client, rep):
     """``responses.create(stream=True)``, read until the response's end event."""
-    client = OpenAI(base_url=rep.station.base_url, api_key=API_KEY, max_retries=0)
+    stream = client.responses.create(model=MODEL, conversation=rep.thread_id, stream=True)
     try:
-        _sleep_until(base + rep.offset)
-        rep.started = time.time()
-        stream = client.responses.create(model=MODEL, conversation=rep.thread_id, stream=True)
-        try:
-            for event in stream:
-                if event.type in RESPONSE_ENDS:
-                    rep.saw = time.time()
-                    rep.status = event.response.status
-                    break
-        finally:
-            stream.close()
-        if rep.saw is None:
-            rep.error = "the stream ended without an end event"
-    except Exception as exc:  # pylint: disable=broad-exception-caught
-        rep.error = "{0}: {1}".format(type(exc).__name__, exc)
+        for event in stream:
+            if event.type in RESPONSE_ENDS:
+                rep.saw = time.time()
+                rep.status = event.response.status
+                break
     finally:
-        client.close()
+        stream.close()
+    if rep.saw is None:
+        rep.error = "the stream ended without an end event"
 
 
 def module_args(rep):
@@ -245,11 +234,11 @@ def run_sdk(reps):
     _in_threads(_sdk_any_rep, reps)
 
 
-SDK_CLIENTS = {"sdk": _sdk_rep, "sdk_responses_poll": _sdk_responses_poll_rep, "sdk_responses_stream": _sdk_responses_stream_rep}
+SDK_CLIENTS = {"sdk": _create_and_poll, "sdk_responses_poll": _responses_polling_loop, "sdk_responses_stream": _responses_stream}
 
 
 def _sdk_any_rep(rep, base):
-    SDK_CLIENTS[rep.client](rep, base)
+    _sdk_timed(rep, base, SDK_CLIENTS[rep.client])
 
 
 def run_module(reps, workdir):

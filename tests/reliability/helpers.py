@@ -125,8 +125,14 @@ class Control:
     def faults(self):
         return self._call("GET", "/faults")["faults"]
 
+    def clear_faults(self):
+        return self._call("DELETE", "/faults")
+
     def runs(self):
         return self._call("GET", "/runs")["runs"]
+
+    def responses(self):
+        return self._call("GET", "/responses")["responses"]
 
     def requests(self):
         return self._call("GET", "/requests")["requests"]

@@ -137,13 +137,17 @@ def test_check_mode_with_diff_at_vvvv(semu, sapi, ansible):
         task("Thread delete", "thread", {"thread_id": thread_id, "state": "absent"}),
         task("Assistant delete", "assistant", {"name": "secrets-check", "state": "absent"}),
     ]
-    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")], defaults={"api_key": KEY, "base_url": semu.base_url})],
-                            args=VERBOSE + ["--check", "--diff"])
+    check_mode_job(semu, ansible, tasks, {"api_key": KEY, "base_url": semu.base_url}, "check mode")
+
+
+def check_mode_job(semu, ansible, tasks, defaults, what):
+    """Run ``tasks`` in ``--check --diff`` at ``-vvvv``: none fails, run_new and thread_delete would change, only GETs are sent."""
+    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")], defaults=defaults)], args=VERBOSE + ["--check", "--diff"])
     assert done.returncode == 0, done
     assert [name for name in registered(tasks) if done.results[name].get("failed")] == []
     assert done.results["run_new"]["changed"] and done.results["thread_delete"]["changed"]
     assert [entry for entry in semu.requests() if entry["method"] != "GET"] == [], "check mode sent a change"
-    assert_no_secret(done, "check mode")
+    assert_no_secret(done, what)
 
 
 def test_failures_with_the_key_echoed_by_the_server(semu, sapi, ansible):
@@ -163,8 +167,13 @@ def test_failures_with_the_key_echoed_by_the_server(semu, sapi, ansible):
         task("Run", "run", {"thread_id": thread_id, "assistant_id": assistant_id, "completion_window": 20}),
         task("Run info", "run_info", {"thread_id": thread_id}),
     ]
-    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")],
-                                  defaults={"api_key": KEY, "base_url": semu.base_url, "max_retries": 0})],
+    failing_job(semu, ansible, tasks, {"api_key": KEY, "base_url": semu.base_url},
+                lambda name: "HTTP 500" if name.startswith("assistant") else "HTTP 401", "failures")
+
+
+def failing_job(semu, ansible, tasks, defaults, status_of, what):
+    """Run ``tasks`` (``max_retries: 0``) at ``-vvvv --diff``: every one fails with ``status_of(name)`` and the key redacted."""
+    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")], defaults=dict(defaults, max_retries=0))],
                             args=VERBOSE + ["--diff"])
     assert done.returncode == 0, done
     for name in registered(tasks):
@@ -172,9 +181,9 @@ def test_failures_with_the_key_echoed_by_the_server(semu, sapi, ansible):
         assert result.get("failed"), name
         # The server really put the key into the message, and the module took it out.
         assert "<redacted>" in result["msg"], (name, result["msg"])
-        assert ("HTTP 500" if name.startswith("assistant") else "HTTP 401") in result["msg"], (name, result["msg"])
+        assert status_of(name) in result["msg"], (name, result["msg"])
     assert sum(rule["applied"] for rule in semu.faults()) >= len(tasks)
-    assert_no_secret(done, "failures")
+    assert_no_secret(done, what)
 
 
 def test_adhoc_commands(semu, sapi, ansible):
@@ -300,13 +309,7 @@ def test_check_mode_on_the_responses_api_with_diff_at_vvvv(semu, ansible):
         task("Thread info", "thread_info", {"thread_id": thread_id}),
         task("Thread delete", "thread", {"thread_id": thread_id, "state": "absent"}),
     ]
-    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")], defaults=dict(RESPONSES, api_key=KEY, base_url=semu.base_url))],
-                            args=VERBOSE + ["--check", "--diff"])
-    assert done.returncode == 0, done
-    assert [name for name in registered(tasks) if done.results[name].get("failed")] == []
-    assert done.results["run_new"]["changed"] and done.results["thread_delete"]["changed"]
-    assert [entry for entry in semu.requests() if entry["method"] != "GET"] == [], "check mode sent a change"
-    assert_no_secret(done, "check mode, Responses API")
+    check_mode_job(semu, ansible, tasks, dict(RESPONSES, api_key=KEY, base_url=semu.base_url), "check mode, Responses API")
 
 
 def test_failures_with_the_key_echoed_by_the_server_on_the_responses_api(semu, ansible):
@@ -326,13 +329,4 @@ def test_failures_with_the_key_echoed_by_the_server_on_the_responses_api(semu, a
         task("Run", "run", run),
         task("Run info", "run_info", {"run_id": "{0}:resp_0000000000000000000000000".format(thread_id)}),
     ]
-    done = ansible.playbook([play(tasks + [dump_task(registered(tasks), "@RESULTS@")],
-                                  defaults=dict(RESPONSES, api_key=KEY, base_url=semu.base_url, max_retries=0))],
-                            args=VERBOSE + ["--diff"])
-    assert done.returncode == 0, done
-    for name in registered(tasks):
-        result = done.results[name]
-        assert result.get("failed"), name
-        assert "<redacted>" in result["msg"], (name, result["msg"])
-    assert sum(rule["applied"] for rule in semu.faults()) >= len(tasks)
-    assert_no_secret(done, "failures, Responses API")
+    failing_job(semu, ansible, tasks, dict(RESPONSES, api_key=KEY, base_url=semu.base_url), lambda name: "HTTP 401", "failures, Responses API")

@@ -12,6 +12,15 @@ the trial's fault rules (scoped to that thread's paths, probability 1, so concur
 disturb each other), calls the module's real code in-process against the emulator, then checks
 the outcome, the number of runs on the thread, and that a second, fault-free call reuses the run.
 At the end of its batch it reports the sockets and threads the process still holds.
+
+The Responses API (``plan_responses``, ``run_batch(..., api="responses")``): the same trials on a
+conversation (``api: responses``), with the faults a lost create survives there: 429 and 503 on
+create (nothing done: sent again), a connection dropped or a read timeout after the create committed
+(never sent again: the answer is read from the items), a stream cut after a random event (resumed),
+slow answers, and 5xx, drops and malformed answers on the reads and the journal writes. 500, 502 and
+unreadable answers to a create the server did not carry out end in a clear failure by design (the
+fault matrix covers them). ``POST /responses`` names no conversation in its path, so its rules
+cannot be scoped: each worker talks to an emulator of its own.
 """
 
 import gc
@@ -20,7 +29,7 @@ import threading
 import time
 
 from ansible_collections.aiops.openai.plugins.modules import run as run_module
-from reliability.helpers import Api, Control, call_module, port_of, sockets_to
+from reliability.helpers import Api, Control, ResponsesApi, call_module, port_of, sockets_to
 
 KEY = "sk-trials-0123456789abcdef"
 WINDOW = 30
@@ -66,9 +75,14 @@ def _fault(rng, target, strategy, timing, others):
             kinds += ["stream_cut", "stream_cut"]
     kind = rng.choice(kinds)
     method, path = PATHS[target]
-    rule = {"kind": kind, "method": method, "path": path}
+    return _parameters(rng, {"kind": kind, "method": method, "path": path}, timing, events=STREAM_EVENTS.get(target))
+
+
+def _parameters(rng, rule, timing, statuses=(429, 500, 502, 503), events=()):
+    """Draw the parameters of a rule of its ``kind``: statuses and Retry-After, counts, delays, the event a stream is cut after."""
+    kind = rule["kind"]
     if kind == "status":
-        rule["status"] = rng.choice([429, 500, 502, 503])
+        rule["status"] = rng.choice(list(statuses))
         rule["times"] = rng.randint(1, 3)
         if rule["status"] == 429:
             if rng.random() < 0.1:
@@ -86,7 +100,7 @@ def _fault(rng, target, strategy, timing, others):
         timing["request_timeout"] = round(rng.uniform(0.6, 1.0), 3)
         rule["seconds"] = round(timing["request_timeout"] + rng.uniform(0.3, 0.8), 3)
     elif kind == "stream_cut":
-        rule["after_event"] = rng.choice(STREAM_EVENTS[target])
+        rule["after_event"] = rng.choice(events)
     return rule
 
 
@@ -108,11 +122,69 @@ def plan(count, seed):
     return trials
 
 
+# -- the Responses API --------------------------------------------------------------------------
+
+R_PATHS = {
+    "create": ("POST", r"/v1/responses$"),
+    "retrieve": ("GET", r"/v1/responses/resp_[A-Za-z0-9]+$"),
+    "conversation": ("GET", r"/conversations/{thread}$"),
+    "items": ("GET", r"/conversations/{thread}/items$"),
+    "journal": ("POST", r"/conversations/{thread}$"),
+}
+R_TARGETS = {
+    "stream": ["create", "conversation", "items", "journal"],
+    "poll": ["create", "retrieve", "conversation", "items", "journal"],
+}
+R_STREAM_EVENTS = ["response.created", "response.in_progress", "response.output_item.added", "response.output_text.delta"]
+
+
+def _r_fault(rng, target, strategy, timing):
+    """One fault rule on the Responses API that the module must survive (see the module docstring)."""
+    method, path = R_PATHS[target]
+    if target == "create":
+        kinds = ["status", "status", "drop_after_commit", "delay_after_commit", "delay"] + (["stream_cut", "stream_cut"] if strategy == "stream" else [])
+        statuses = (429, 503)
+    else:
+        kinds = ["status", "status", "status", "delay", "drop_after_commit"] + (["malformed"] if method == "GET" else [])
+        statuses = (429, 500, 502, 503)
+    rule = {"kind": rng.choice(kinds), "method": method, "path": path}
+    return _parameters(rng, rule, timing, statuses, R_STREAM_EVENTS)
+
+
+def plan_responses(count, seed):
+    """``count`` trials on the Responses API drawn from ``random.Random(seed)`` (one or two faults each)."""
+    rng = random.Random(seed)
+    trials = []
+    for index in range(count):
+        flow = "tool" if rng.random() < 0.25 else "plain"
+        strategy = rng.choice(["stream", "poll"])
+        targets = rng.sample(R_TARGETS[strategy], rng.choice([1, 1, 2]))
+        timing = {}
+        faults = [dict(_r_fault(rng, target, strategy, timing), target=target) for target in targets]
+        trials.append({
+            "index": index, "flow": flow, "wait_strategy": strategy, "faults": faults, "api": "responses",
+            "request_timeout": timing.get("request_timeout", 10), "start_delay": round(rng.uniform(0, 0.2), 3),
+            "text": "Trial {0} {1}".format(index, rng.randrange(10 ** 6)),
+        })
+    return trials
+
+
 def _arguments(base_url, thread_id, assistant_id, trial, **extra):
-    args = {"api_key": KEY, "base_url": base_url, "thread_id": thread_id, "assistant_id": assistant_id,
+    args = {"api_key": KEY, "base_url": base_url, "thread_id": thread_id,
             "completion_window": WINDOW, "wait_strategy": trial["wait_strategy"], "request_timeout": trial["request_timeout"]}
+    if trial.get("api") == "responses":
+        args.update(api="responses", model="gpt-4o", tools=[TOOL])
+    else:
+        args["assistant_id"] = assistant_id
     args.update(extra)
     return args
+
+
+def _made(control, trial, thread_id):
+    """The runs (responses) the thread (conversation) has, from the emulator."""
+    if trial.get("api") == "responses":
+        return len([response for response in control.responses() if response["conversation_id"] == thread_id])
+    return len([run for run in control.runs() if run["thread_id"] == thread_id])
 
 
 def _add_faults(control, trial, thread_id):
@@ -127,7 +199,12 @@ def _add_faults(control, trial, thread_id):
 def run_trial(api, control, base_url, assistant_id, trial):
     """One trial; returns what happened (never raises for a module failure: that is an outcome)."""
     time.sleep(trial["start_delay"])
-    thread_id = api.thread(trial["text"] + (" get_weather" if trial["flow"] == "tool" else ""))
+    if trial.get("api") == "responses":
+        # Rules on POST /responses match any conversation: none of an earlier trial may remain (one emulator per worker).
+        control.clear_faults()
+    text = trial["text"] + (" get_weather" if trial["flow"] == "tool" else "")
+    thread_id = api.conversation(text) if trial.get("api") == "responses" else api.thread(text)
+    made = 2 if trial.get("api") == "responses" and trial["flow"] == "tool" else 1
     outcome = {"index": trial["index"], "flow": trial["flow"], "wait_strategy": trial["wait_strategy"],
                "faults": ["{0}:{1}{2}".format(f["target"], f["kind"], "/{0}".format(f["status"]) if "status" in f else "") for f in trial["faults"]],
                "ok": False, "problem": None}
@@ -148,7 +225,7 @@ def run_trial(api, control, base_url, assistant_id, trial):
         expected = "get_weather returned: " + output
     rules = dict((rule["id"], rule) for rule in control.faults() if rule["id"] in rule_ids)
     outcome["applied"] = sum(rule["applied"] for rule in rules.values())
-    outcome["runs"] = len([run for run in control.runs() if run["thread_id"] == thread_id])
+    outcome["runs"] = _made(control, trial, thread_id)
     if failed:
         outcome["problem"] = "failed: {0}".format(result.get("msg"))
     elif result["run"].get("status") != "completed" or result["output_text"] != expected:
@@ -158,22 +235,23 @@ def run_trial(api, control, base_url, assistant_id, trial):
     else:
         # The same task again, without faults: it must find the run, not start another.
         again_failed, again = call_module(run_module.main, _arguments(base_url, thread_id, assistant_id, trial))
-        outcome["runs"] = len([run for run in control.runs() if run["thread_id"] == thread_id])
-        if again_failed or again["changed"] or again["run"]["id"] != result["run"]["id"]:
+        outcome["runs"] = _made(control, trial, thread_id)
+        if again_failed or again["changed"] or again["run"]["id"] != result["run"]["id"] or again["output_text"] != expected:
             outcome["problem"] = "the rerun did not reuse the run: {0}".format(again.get("msg") or again["run"].get("id"))
         else:
             outcome["ok"] = True
-    if outcome["runs"] != 1:
+    if outcome["runs"] != made:
         outcome["ok"] = False
-        outcome["problem"] = outcome["problem"] or "{0} runs on the thread".format(outcome["runs"])
+        outcome["problem"] = outcome["problem"] or "{0} runs on the thread, not {1}".format(outcome["runs"], made)
+    outcome["duplicates"] = max(outcome["runs"] - made, 0)
     return outcome
 
 
-def run_batch(base_url, control_url, trials):
+def run_batch(base_url, control_url, trials, api_name="assistants"):
     """Run ``trials`` in this process, one after the other; the outcomes and what the process still holds."""
     control = Control(control_url)
-    with Api(base_url, key=KEY) as api:
-        assistant_id = api.assistant(name="trials", tools=[TOOL])
+    with (ResponsesApi if api_name == "responses" else Api)(base_url, key=KEY) as api:
+        assistant_id = api.assistant(name="trials", tools=[TOOL]) if api_name == "assistants" else None
         outcomes = []
         for trial in trials:
             try:
