@@ -94,7 +94,7 @@ def fixture_plays(tmp_path_factory):
         runner.cleanup()
         threads = {host: ((passes[0].seen(host).get("thread") or {}).get("thread") or {}).get("id") for host in HOSTS}
         runs = {host: [run_["id"] for run_ in emulators[server].runs() if run_["thread_id"] == threads[host]]
-                for host, (server, _keep) in HOSTS.items()}
+                for host, (server, _unused_keep) in HOSTS.items()}
     finally:
         for emulator in emulators.values():
             emulator.stop()

@@ -66,7 +66,8 @@ def finish(outcome, fake_api, *replies, **options):
     with pytest.raises(outcome) as ended:
         run_module(run_info.main, dict(CONNECTION, **options))
     result = dict(ended.value.result)
-    result.pop("invocation")
+    # ansible-core 2.21 adds invocation only when the controller asks for it.
+    result.pop("invocation", None)
     # Every module reports the API it used; these tests are the Assistants API's.
     assert result.pop("api") == "assistants"
     return result
