@@ -994,7 +994,9 @@ class ResponsesAPI(APIBase):
             watermark = value[1:] or None
             items = evidence(view.items, watermark)
             if items is not None:
-                return run_from_items(thread_id, items), None
+                found = run_from_items(thread_id, items)
+                found["marker"] = marker
+                return found, None
             return {"id": None, "object": "response", "thread_id": thread_id, "status": "in_progress", "id_lost": True,
                     "watermark": watermark, "marker": marker}, None
         try:
@@ -1166,11 +1168,18 @@ class ResponsesAPI(APIBase):
         """Answer the run's function calls: a new response in the same conversation whose input is the outputs.
 
         The new response takes the model, tools and instructions of ``run`` (the conversation
-        carries the rest); the journal then names it for the run's marker.
+        carries the rest); the journal then names it for the run's marker. A run read from the
+        conversation's items (its create answer was lost) shows none of them: the task's
+        definition gives them then.
         """
-        body = follow_up_body(run)
+        marker = (run.get("metadata") or {}).get(RUN_MARKER) or run.get("marker")
+        if not run.get("id") and self._definition is not None:
+            body = run_body(self._definition, marker) if marker else dict(self._definition, store=True, background=True)
+            # The definition's own input (additional_messages) went with the lost response already.
+            body.pop("input", None)
+        else:
+            body = follow_up_body(run)
         body["input"] = tool_output_items(outputs)
-        marker = (run.get("metadata") or {}).get(RUN_MARKER)
         return self._send(run["thread_id"], body, marker, wait, stream, deadline)
 
     def run_cancel(self, run, deadline=None):

@@ -208,10 +208,6 @@ def test_fault(case, emulator, api, ansible):
 
 # -- the Responses API ------------------------------------------------------------------------
 
-# Known bug (reported): after a lost function-call response (read from the items, its id unknown), tool_outputs
-# sends its follow-up without model (HTTP 400). strict: the case fails the suite once it is fixed.
-LOST_CALL_BUG = pytest.mark.xfail(strict=True, reason="tool_outputs after a lost function-call response sends no model")
-
 R_CREATE = r"/v1/responses$"
 R_RETRIEVE = r"/v1/responses/resp_[A-Za-z0-9]+$"
 R_CONVERSATION = r"/conversations/{thread}$"
@@ -300,10 +296,10 @@ RESPONSES_CASES = [
         Step(status="requires_action", output=""),
         Step(TOOL_OUTPUTS, output=SUNNY, rules=[status(503, "POST", R_CREATE, times=2)])]),
     # The function call's own create lost: the call is read from the items, and the outputs still answer it.
-    pytest.param(Case("dropped-after-function-call-committed", [dict(kind="drop_after_commit", method="POST", path=R_CREATE)],
-                      arrange=_r_tool_call, runs=2, creates=2, steps=[
-                          Step(status="requires_action", output=""),
-                          Step(TOOL_OUTPUTS, output=SUNNY)]), marks=LOST_CALL_BUG),
+    Case("dropped-after-function-call-committed", [dict(kind="drop_after_commit", method="POST", path=R_CREATE)],
+         arrange=_r_tool_call, runs=2, creates=2, steps=[
+             Step(status="requires_action", output=""),
+             Step(TOOL_OUTPUTS, output=SUNNY)]),
     Case("dropped-after-tool-outputs-committed", arrange=_r_tool_call, runs=2, creates=2, steps=[
         Step(status="requires_action", output=""),
         Step(TOOL_OUTPUTS, output=SUNNY, rules=[dict(kind="drop_after_commit", method="POST", path=R_CREATE)])]),

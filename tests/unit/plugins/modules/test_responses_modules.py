@@ -36,6 +36,7 @@ from ansible_collections.aiops.openai.tests.unit.utils import (
     BASE_URL,
     AnsibleExitJson,
     AnsibleFailJson,
+    connection_dropped,
     error_response,
     json_response,
     run_module,
@@ -64,6 +65,7 @@ class Server:
         self.assistants = assistants
         self.hold = False
         self.refuse = None  # an error reply for the next POST /responses
+        self.drop = False  # carry the next POST /responses out, then drop the connection (its answer is lost)
         self.ids = itertools.count(1)
         self.conversations = {}
         self.items = {}
@@ -203,6 +205,10 @@ class Server:
                     "usage": None, "completed_at": None,
                     "_input": list(body.get("input") or []), "_output": self._output(conv_id, body)}
         self.responses[response["id"]] = response
+        if self.drop:
+            self.drop = False
+            self._complete(response)
+            return connection_dropped()
         if not body.get("stream"):
             return json_response(self._public(response))
         if self.hold:
@@ -595,3 +601,19 @@ def test_check_mode_predicts_the_response_and_sends_no_post(fake_api, server):
     task(fake_api, run.main, dict(RUN, thread_id=conv))
     unchanged, sent = task(fake_api, run.main, dict(RUN, thread_id=conv, _ansible_check_mode=True))
     assert unchanged["changed"] is False and len(sent) <= 3 and not [p for p in sent if not p.startswith("GET")]
+
+
+def test_tool_outputs_answer_a_function_call_whose_create_answer_was_lost(fake_api, server):
+    conv = _conversation_with(fake_api, "Please call get_weather for Paris")
+    server.drop = True
+    asked, sent = task(fake_api, run.main, dict(RUN, thread_id=conv))
+    assert asked["run"]["id"] is None and asked["run"]["status"] == "requires_action" and sent.count("POST /responses") == 1
+    call = asked["tool_calls"][0]
+    answered, sent = task(fake_api, run.main, dict(RUN, thread_id=conv, tool_outputs=[{"tool_call_id": call["id"], "output": "Sunny"}]))
+    assert answered["changed"] is True and answered["output_text"] == "get_weather returned: Sunny"
+    follow_up = [c for c in fake_api.calls if c.path == "/responses"][-1].json
+    assert follow_up["model"] == "gpt-4o" and follow_up["instructions"] == RUN["instructions"]
+    assert [t["name"] for t in follow_up["tools"]] == ["get_weather"] and "aiops_openai_run" in follow_up["metadata"]
+    again, sent = task(fake_api, run.main, dict(RUN, thread_id=conv))
+    assert again["changed"] is False and again["output_text"] == "get_weather returned: Sunny" and "POST /responses" not in sent
+    assert len(server.responses) == 2
