@@ -1,6 +1,6 @@
 # Reliability and security suite (tests/reliability, docs/reliability.md): fault matrix (both APIs), bad
 # input and secrets (both APIs), load, leaks and seeded randomized transient-fault trials, all against the
-# emulator. `reliability` takes about 9 minutes on 2 cores (the Responses API's fault matrix about 4 of
+# emulator. `reliability` takes about 6 minutes on 2 cores (the Responses API's fault matrix about 3 of
 # them), `stress` about 5; CI runs both.
 
 .PHONY: reliability stress
