@@ -19,8 +19,6 @@ __metaclass__ = type
 
 import itertools
 
-from ansible.module_utils.six import integer_types
-
 from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, MissingPath, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
@@ -59,7 +57,7 @@ def same(wanted, actual):
         return all(same(w, a) for w, a in zip(wanted, actual))
     if isinstance(wanted, bool) or isinstance(actual, bool):
         return wanted is actual
-    if isinstance(wanted, integer_types + (float,)) and isinstance(actual, integer_types + (float,)):
+    if isinstance(wanted, (int, float)) and isinstance(actual, (int, float)):
         return abs(wanted - actual) <= FLOAT_TOLERANCE
     return wanted == actual
 

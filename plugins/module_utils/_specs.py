@@ -16,8 +16,6 @@ __metaclass__ = type
 import json
 import re
 
-from ansible.module_utils.six import string_types
-
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSAGE_MARKER, RUN_MARKER, digest
 
@@ -62,7 +60,7 @@ def tools_argument_spec():
 
 
 def _parameters(value, where):
-    if isinstance(value, string_types):
+    if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError as exc:
@@ -147,11 +145,11 @@ def normalize_metadata(metadata, reserved=(), room=0, option="metadata"):
     for key, value in metadata.items():
         if key in reserved:
             raise ValidationError("{0}: the key {1!r} is reserved for the collection's idempotency marker".format(option, key))
-        if not isinstance(key, string_types) or not key or len(key) > METADATA_KEY_MAX:
+        if not isinstance(key, str) or not key or len(key) > METADATA_KEY_MAX:
             raise ValidationError("{0}: keys must be 1 to {1} characters, got {2!r}".format(option, METADATA_KEY_MAX, key))
         if isinstance(value, (dict, list)) or value is None:
             raise ValidationError("{0}.{1}: values must be strings, got {2}".format(option, key, type(value).__name__))
-        text = value if isinstance(value, string_types) else json.dumps(value)
+        text = value if isinstance(value, str) else json.dumps(value)
         if len(text) > METADATA_VALUE_MAX:
             raise ValidationError("{0}.{1}: values must be at most {2} characters, got {3}".format(option, key, METADATA_VALUE_MAX, len(text)))
         result[key] = text
@@ -233,7 +231,7 @@ def _content_part(part, where):
         raise ValidationError("{0}: each content part must be a dict with type text, image_file or image_url".format(where))
     kind = part["type"]
     if kind == "text":
-        if not isinstance(part.get("text"), string_types) or not part["text"].strip():
+        if not isinstance(part.get("text"), str) or not part["text"].strip():
             raise ValidationError("{0}.text: must be a non-empty string".format(where))
     elif kind == "image_file":
         check_id((part.get("image_file") or {}).get("file_id") or "", where + ".image_file.file_id")
@@ -244,7 +242,7 @@ def _content_part(part, where):
 
 def normalize_content(content, where="content"):
     """Check message content (a string or a list of content parts); return its canonical parts."""
-    if isinstance(content, string_types):
+    if isinstance(content, str):
         if not content.strip():
             raise ValidationError("{0}: must not be empty".format(where))
         return [{"type": "text", "text": content}]
