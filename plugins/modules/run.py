@@ -10,7 +10,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: run
-short_description: Run an OpenAI model on a thread (Assistants API) or conversation (Responses API) and wait for the answer
+short_description: Run an OpenAI model on a thread or conversation and wait for the answer
 version_added: 0.1.0
 description:
   - Creates a run of an assistant on a thread of the OpenAI Assistants API v2, or a response in a

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: run_info
-short_description: Read OpenAI runs (Assistants API) or responses (Responses API), optionally waiting for one to finish
+short_description: Read OpenAI runs or responses, optionally waiting for one to finish
 version_added: 0.1.0
 description:
   - With O(run_id), reads one run with its steps and the messages it added, like the Terraform

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: thread
-short_description: Create, update and delete OpenAI threads (Assistants API) or conversations (Responses API)
+short_description: Create, update and delete OpenAI threads or conversations
 version_added: 0.1.0
 description:
   - Creates a thread of the OpenAI Assistants API v2, updates the metadata and tool resources of an existing one

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: thread_info
-short_description: Read an OpenAI thread (Assistants API) or conversation (Responses API) by ID
+short_description: Read an OpenAI thread or conversation by ID
 version_added: 0.1.0
 description:
   - Reads one thread of the OpenAI Assistants API v2, and tells whether it exists.
