@@ -7,9 +7,10 @@ task start and result with the controller's ``time.time()``.
 
 import json
 import os
-import subprocess
 import sys
 import time
+
+from tools.ansible_cli import environment, run, tool
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(BENCH_DIR))
@@ -19,7 +20,6 @@ COLLECTIONS = os.path.join(ROOT, ".tmp", "collections")
 CALLBACKS = os.path.join(BENCH_DIR, "callback_plugins")
 # The venv's interpreter, as invoked (not resolved: a venv's python is a symlink out of the venv).
 PYTHON = os.path.abspath(sys.executable)
-BIN = os.path.dirname(PYTHON)
 
 
 class PlaybookFailed(RuntimeError):
@@ -88,9 +88,8 @@ def run_playbook(name, hosts, workdir, label, common=None, forks=None, timeout=9
     log_path = os.path.join(workdir, label + ".log")
     write_inventory(inventory, hosts, common)
     open(events_path, "w", encoding="utf-8").close()
-    env = dict(os.environ)
-    env.setdefault("ANSIBLE_COLLECTIONS_PATH", COLLECTIONS)
-    env.update({
+    # The caller's environment is kept (a bench runs with the developer's settings), plus the timing callback.
+    env = environment(inherit=True, collections_path=COLLECTIONS, extra={
         "AIOPS_BENCH_EVENTS": events_path,
         "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
         "ANSIBLE_CALLBACKS_ENABLED": "bench_timing",
@@ -100,11 +99,12 @@ def run_playbook(name, hosts, workdir, label, common=None, forks=None, timeout=9
         "ANSIBLE_DEPRECATION_WARNINGS": "0",
         "ANSIBLE_LOCALHOST_WARNING": "0",
     })
-    command = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, os.path.join(PLAYBOOKS, name)]
+    command = [tool("ansible-playbook"), "-i", inventory, os.path.join(PLAYBOOKS, name)]
     started = time.time()
-    with open(log_path, "wb") as log:
-        completed = subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=timeout, check=False)
+    completed = run(command, env=env, timeout=timeout, merge_output=True)
     ended = time.time()
+    with open(log_path, "w", encoding="utf-8") as log:
+        log.write(completed.stdout or "")
     with open(events_path, encoding="utf-8") as handle:
         events = [json.loads(line) for line in handle if line.strip()]
     result = PlaybookResult(events, completed.returncode, started, ended, log_path)

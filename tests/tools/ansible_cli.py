@@ -1,6 +1,6 @@
 """Run Ansible's command-line tools: the one helper of the Python suites and of `make demo`.
 
-The suites (tests/ecosystem, tests/reliability, tests/functional) import it as ``tools.ansible_cli``
+The suites (tests/ecosystem, tests/reliability, tests/functional, tests/bench) import it as ``tools.ansible_cli``
 (``tests/`` is on ``sys.path``); tests/tools/demo.py, next to it, as ``ansible_cli``.
 
 ``environment()``
