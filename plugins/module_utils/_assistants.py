@@ -19,8 +19,10 @@ import re
 
 from ansible_collections.aiops.openai.plugins.module_utils._api import APIBase, read_object
 from ansible_collections.aiops.openai.plugins.module_utils._create import create_once
-from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, MissingPath
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, MissingPath, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSAGE_MARKER, RUN_MARKER
+from ansible_collections.aiops.openai.plugins.module_utils._runs import parse_run_reference, run_body, run_definition, run_reference
+from ansible_collections.aiops.openai.plugins.module_utils._specs import check_range, refuse_tool_vector_stores
 from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
@@ -282,6 +284,8 @@ class AssistantsAPI(APIBase):
 
     name = "assistants"
     read = staticmethod(read_normalized)
+    # What a task's messages call a run of this API.
+    run_noun = "run"
 
     def __init__(self, *args, **kwargs):
         super(AssistantsAPI, self).__init__(*args, **kwargs)
@@ -292,6 +296,42 @@ class AssistantsAPI(APIBase):
         if text not in self._warned:
             self._warned.add(text)
             self.warn(text)
+
+    # -- pure parts (no HTTP): what the modules' options mean on this API -------------------
+
+    def run_definition(self, params, warn):
+        """The run module's options -> the definition of a new run (``_runs.run_definition``), after the checks
+        of this API: an assistant is required, a stored prompt and vector stores on a tool are refused."""
+        if not params.get("assistant_id"):
+            raise ValidationError("assistant_id: required to find or create the run on the Assistants API (or give run_id "
+                                  "to work on an existing run)")
+        if params.get("prompt") is not None:
+            raise ValidationError("prompt: a stored prompt is used on the Responses API only; on the Assistants API the "
+                                  "assistant (assistant_id) holds the model, instructions and tools")
+        refuse_tool_vector_stores(params.get("tools"))
+        # The Assistants API wants at least 256 tokens for either limit.
+        check_range(params, "max_tokens", 256)
+        check_range(params, "max_prompt_tokens", 256)
+        return run_definition(params, warn)
+
+    run_body = staticmethod(run_body)
+    parse_run_reference = staticmethod(parse_run_reference)
+
+    def describe(self, run):
+        """``run R on thread T``: a run as a task's messages name it."""
+        return "run {0} on thread {1}".format(run.get("id"), run.get("thread_id"))
+
+    def runs_reference(self, params):
+        """``(thread_id, run_id)`` of a task that reads one run (``run_id``) or lists a thread's runs (no ``run_id``)."""
+        return run_reference(params)
+
+    def message_body(self, message, where="message"):
+        """A message body (``message_request``'s) as this API takes it: as it is."""
+        return message
+
+    def thread_body(self, wanted, messages=None):
+        """The ``POST /threads`` body: the thread module's definition and its first messages."""
+        return dict(wanted, messages=messages) if messages else dict(wanted)
 
     # -- what the server lacks ------------------------------------------------------------
 
@@ -379,8 +419,8 @@ class AssistantsAPI(APIBase):
         params = {"run_id": run_id} if run_id else None
         return self._list(self._messages_path(thread_id), order, params, page_size, deadline)
 
-    def marked_messages(self, thread_id, marker):
-        """The thread's messages carrying the message ``marker``, newest first."""
+    def marked_messages(self, thread_id, marker, body=None):
+        """The thread's messages carrying the message ``marker``, newest first (``body``: not needed, markers are on the messages)."""
         return in_order(m for m in self.messages(thread_id) if metadata_of(m).get(MESSAGE_MARKER) == marker)
 
     def message_get(self, thread_id, message_id):

@@ -72,6 +72,7 @@ from ansible_collections.aiops.openai.plugins.module_utils._markers import MESSA
 from ansible_collections.aiops.openai.plugins.module_utils._runs import parse_run_reference
 from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     check_id,
+    check_range,
     drop_none,
     normalize_content,
     normalize_metadata,
@@ -741,6 +742,8 @@ class ResponsesAPI(APIBase):
     """
 
     name = "responses"
+    # What a task's messages call a run of this API.
+    run_noun = "response"
 
     def __init__(self, client, warn=None, clock=time.monotonic, sleep=time.sleep):
         super(ResponsesAPI, self).__init__(client, warn, clock, sleep)
@@ -751,11 +754,26 @@ class ResponsesAPI(APIBase):
 
     def run_definition(self, params, warn):
         """The run's definition on this API (``run_definition``); remembered, so ``thread_view`` knows its own inputs."""
+        # The Responses API wants at least 16 output tokens (and has no prompt limit: run_definition refuses it).
+        check_range(params, "max_tokens", 16)
         self._definition = run_definition(params, warn)
         return self._definition
 
     run_body = staticmethod(run_body)
     parse_run_reference = staticmethod(parse_response_reference)
+
+    def runs_reference(self, params):
+        """``(conversation_id, response_id)`` of a task that reads a response: responses cannot be listed, so run_id is required."""
+        if params["run_id"] is None:
+            raise ValidationError("run_id: required on the Responses API, which cannot list the responses of a conversation; "
+                                  "give run_id (resp_... or conv_...:resp_..., as the run module returns it)")
+        return parse_response_reference(params["run_id"], check_id(params["thread_id"], "thread_id"))
+
+    def describe(self, run):
+        """``response R in conversation C`` (also when its id was lost): a run as a task's messages name it."""
+        if not run.get("id"):
+            return "the response of this task in conversation {0} (its id was lost)".format(run.get("thread_id"))
+        return "response {0}{1}".format(run["id"], " in conversation {0}".format(run["thread_id"]) if run.get("thread_id") else "")
     tool_calls = staticmethod(required_tool_calls)
     failure_reason = staticmethod(failure_reason)
 

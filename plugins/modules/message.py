@@ -225,16 +225,14 @@ class MessageModule(ResourceModule):
 
     def validate_for(self, api):
         """On the Responses API the message must fit a message item (no attachments, no metadata of its own)."""
-        if api.name == "responses" and self.body is not None:
+        if self.body is not None:
             api.message_body(self.body)
 
     def find(self, missing_thread_ok=False):
         """The messages this task's marker is on, newest first."""
         try:
-            if self.api.name == "responses":
-                # The journal may hold a pending add: the body lets the API settle it by role and content.
-                return self.api.marked_messages(self.thread_id, self.marker, body=self.body)
-            return self.api.marked_messages(self.thread_id, self.marker)
+            # The body lets an API settle an add whose answer was lost by role and content (the Responses API's journal).
+            return self.api.marked_messages(self.thread_id, self.marker, body=self.body)
         except APIError as exc:
             if exc.status != 404 or isinstance(exc, MissingPath):
                 raise

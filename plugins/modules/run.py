@@ -476,21 +476,12 @@ import time
 
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
-from ansible_collections.aiops.openai.plugins.module_utils._runs import (
-    DEFINING_OPTIONS,
-    create_run,
-    parse_run_reference,
-    run_body,
-    run_definition,
-    run_marker,
-    submit_tool_outputs,
-)
+from ansible_collections.aiops.openai.plugins.module_utils._runs import DEFINING_OPTIONS, create_run, run_marker, submit_tool_outputs
 from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     REASONING_EFFORTS,
     check_id,
     check_range,
     message_options,
-    refuse_tool_vector_stores,
     tools_argument_spec,
 )
 from ansible_collections.aiops.openai.plugins.module_utils._statuses import (
@@ -595,37 +586,15 @@ class RunModule(OpenAIModule):
             raise ValidationError("tool_outputs: must list at least one output when given")
 
     def validate_for(self, api):
-        """The run reference, the limits and the definition of the run on ``api``."""
+        """The run reference and the definition of the run on ``api`` (which checks what it cannot take)."""
         p = self.params
-        self.responses = api.name == "responses"
         thread_id = check_id(p["thread_id"], "thread_id")
         self.thread_id, self.run_id = thread_id, None
         if p["run_id"] is not None:
-            parse = api.parse_run_reference if self.responses else parse_run_reference
-            self.thread_id, self.run_id = parse(p["run_id"], thread_id)
-        elif not self.responses:
-            if not p["assistant_id"]:
-                raise ValidationError("assistant_id: required to find or create the run on the Assistants API (or give run_id "
-                                      "to work on an existing run)")
-            if p["prompt"] is not None:
-                raise ValidationError("prompt: a stored prompt is used on the Responses API only; on the Assistants API the "
-                                      "assistant (assistant_id) holds the model, instructions and tools")
-            refuse_tool_vector_stores(p["tools"])
-        # The Assistants API wants at least 256 tokens; the Responses API at least 16 (and has no prompt limit).
-        check_range(p, "max_tokens", 16 if self.responses else 256)
-        if not self.responses:
-            check_range(p, "max_prompt_tokens", 256)
+            self.thread_id, self.run_id = api.parse_run_reference(p["run_id"], thread_id)
         self.definition = None
         if self.run_id is None:
-            self.definition = api.run_definition(p, self.warn) if self.responses else run_definition(p, self.warn)
-
-    def describe(self, run):
-        """``run R on thread T`` (Assistants), ``response R in conversation C`` (Responses, also when its id was lost)."""
-        if not self.responses:
-            return "run {0} on thread {1}".format(run.get("id"), run.get("thread_id"))
-        if not run.get("id"):
-            return "the response of this task in conversation {0} (its id was lost)".format(run.get("thread_id"))
-        return "response {0}{1}".format(run["id"], " in conversation {0}".format(run["thread_id"]) if run.get("thread_id") else "")
+            self.definition = api.run_definition(p, self.warn)
 
     # -- execution ------------------------------------------------------------------------
 
@@ -684,7 +653,7 @@ class RunModule(OpenAIModule):
         """Create the run (lost responses resolved by looking for it: ``create_run``) and report it."""
         wait, deadline = self._create_deadline()
         stream = wait and self.params["wait_strategy"] == "stream"
-        body = self.api.run_body(self.definition, marker) if self.responses else run_body(self.definition, marker)
+        body = self.api.run_body(self.definition, marker)
         progress = create_run(self.api, self.thread_id, body, marker, replaced, wait, stream, deadline)
         self.finish(progress, waited=wait)
 
@@ -710,7 +679,7 @@ class RunModule(OpenAIModule):
         given = sorted(o["tool_call_id"] for o in outputs_given)
         if expected != given:
             raise ValidationError("tool_outputs: {0} {1} waits for outputs for tool calls {2}, got {3}".format(
-                "response" if self.responses else "run", run["id"], ", ".join(expected), ", ".join(given)))
+                self.api.run_noun, run["id"], ", ".join(expected), ", ".join(given)))
         self.result["changed"] = True
         if self.module.check_mode:
             return self.finish(self.api.progress(run), waited=False)
@@ -767,7 +736,7 @@ class RunModule(OpenAIModule):
         self.result["waited"] = round(time.monotonic() - self.started, 3)
         if waited and run["status"] in FAILED_STATUSES:
             self.fail("{0} ended {1}: {2}{3}".format(
-                self.describe(run), run["status"], self.api.failure_reason(run),
+                self.api.describe(run), run["status"], self.api.failure_reason(run),
                 "" if self.run_id else "; running the task again starts a new run"),
                 last_error=run.get("last_error"), incomplete_details=run.get("incomplete_details"))
 

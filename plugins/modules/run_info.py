@@ -128,7 +128,6 @@ api:
 from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._module import OpenAIModule
 from ansible_collections.aiops.openai.plugins.module_utils._resources import check_limit, first
-from ansible_collections.aiops.openai.plugins.module_utils._runs import run_reference
 from ansible_collections.aiops.openai.plugins.module_utils._specs import check_id
 
 
@@ -163,14 +162,7 @@ class RunInfoModule(OpenAIModule):
 
     def validate_for(self, api):
         """The run reference on ``api``: the Responses API cannot list responses, so it needs run_id."""
-        p = self.params
-        if api.name != "responses":
-            self.thread_id, self.run_id = run_reference(p)
-            return
-        if p["run_id"] is None:
-            raise ValidationError("run_id: required on the Responses API, which cannot list the responses of a conversation; "
-                                  "give run_id (resp_... or conv_...:resp_..., as the run module returns it)")
-        self.thread_id, self.run_id = api.parse_run_reference(p["run_id"], check_id(p["thread_id"], "thread_id"))
+        self.thread_id, self.run_id = api.runs_reference(self.params)
 
     def execute(self):
         read = self.params["timeouts"]["read"]

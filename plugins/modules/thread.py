@@ -210,10 +210,7 @@ class ThreadModule(ResourceModule):
 
     def validate_for(self, api):
         """The create body on ``api`` (on the Responses API: a conversation, which refuses tool_resources)."""
-        if api.name == "responses":
-            self.body = api.thread_body(self.wanted, self.messages)
-        else:
-            self.body = dict(self.wanted, messages=self.messages) if self.messages else dict(self.wanted)
+        self.body = api.thread_body(self.wanted, self.messages)
 
     def execute(self):
         if self.params["state"] == "absent":

@@ -18,7 +18,8 @@ from ansible_collections.aiops.openai.plugins.module_utils._assistants import (
     message_text,
     required_tool_calls,
 )
-from ansible_collections.aiops.openai.plugins.module_utils._errors import UnexpectedResponse
+from ansible_collections.aiops.openai.plugins.module_utils import _runs
+from ansible_collections.aiops.openai.plugins.module_utils._errors import UnexpectedResponse, ValidationError
 from ansible_collections.aiops.openai.tests.unit.utils import API_KEY, json_response, run_object
 
 
@@ -71,3 +72,43 @@ def test_message_readers_take_any_shape(value):
 def test_run_readers_take_any_shape(value):
     assert required_tool_calls(value) == []
     assert failure_reason(value) == "no reason given"
+
+
+# -- the pure parts the modules call on either API -------------------------------------------------
+
+
+def run_params(**extra):
+    base = dict(assistant_id="asst_1", model=None, instructions="Be brief.", additional_instructions=None,
+                additional_messages=[{"role": "user", "content": "Hello", "attachments": None, "metadata": None}],
+                tools=None, metadata={"team": "ops"}, temperature=None, top_p=None, max_tokens=300, max_prompt_tokens=None,
+                truncation_strategy=None, tool_choice=None, parallel_tool_calls=None, response_format=None,
+                reasoning_effort=None, prompt=None, thread_id="thread_1", run_id=None)
+    base.update(extra)
+    return base
+
+
+def test_the_pure_parts_are_those_of_the_assistants_api_unchanged(make_client):
+    api = AssistantsAPI(make_client())
+    definition = api.run_definition(run_params(), None)
+    assert definition == _runs.run_definition(run_params(), None)
+    assert api.run_body(definition, "m" * 40) == _runs.run_body(definition, "m" * 40)
+    assert api.parse_run_reference("thread_1:run_1") == ("thread_1", "run_1")
+    assert api.runs_reference(run_params()) == ("thread_1", None)
+    message = {"role": "user", "content": "Hi", "metadata": {"aiops_openai_message": "x"}}
+    assert api.message_body(message) is message
+    assert api.thread_body({"metadata": {"a": "b"}}, [message]) == {"metadata": {"a": "b"}, "messages": [message]}
+    assert api.thread_body({}, []) == {}
+    assert api.describe({"id": "run_1", "thread_id": "thread_1"}) == "run run_1 on thread thread_1"
+
+
+@pytest.mark.parametrize("extra, words", [
+    ({"assistant_id": None}, "assistant_id: required to find or create the run on the Assistants API"),
+    ({"prompt": {"id": "pmpt_1"}}, "prompt: a stored prompt is used on the Responses API only"),
+    ({"tools": [{"type": "file_search", "file_search": {"vector_store_ids": ["vs_1"]}}]}, "tools[0].file_search.vector_store_ids:"),
+    ({"max_tokens": 100}, "max_tokens: must be at least 256"),
+    ({"max_prompt_tokens": 100}, "max_prompt_tokens: must be at least 256"),
+])
+def test_what_the_assistants_api_cannot_take_is_refused_by_its_class(make_client, extra, words):
+    with pytest.raises(ValidationError) as failure:
+        AssistantsAPI(make_client()).run_definition(run_params(**extra), None)
+    assert str(failure.value).startswith(words)

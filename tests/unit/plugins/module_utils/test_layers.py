@@ -30,7 +30,7 @@ ALLOWED = {
     "_waiter": ({"_client", "_errors", "_statuses"}, False),
     "_specs": ({"_errors", "_markers"}, True),
     "_runs": ({"_create", "_errors", "_markers", "_specs"}, False),
-    "_assistants": ({"_api", "_create", "_errors", "_markers", "_statuses", "_waiter"}, False),
+    "_assistants": ({"_api", "_create", "_errors", "_markers", "_runs", "_specs", "_statuses", "_waiter"}, False),
     "_responses": ({"_api", "_create", "_errors", "_markers", "_runs", "_specs", "_statuses", "_waiter"}, False),
 }
 
@@ -62,3 +62,11 @@ def test_no_module_writes_an_api_path():
         with open(os.path.join(PLUGINS, "modules", name)) as source:
             code = source.read().split('RETURN = r"""', 1)[-1].split('"""', 1)[-1]
         assert not re.findall(r"[\"']/\w", code), name
+
+
+def test_no_module_branches_on_the_api():
+    """Each API is its own class (issue 15): a module calls ``self.api.<method>`` and never asks which API it has."""
+    for name in sorted(os.listdir(os.path.join(PLUGINS, "modules"))):
+        with open(os.path.join(PLUGINS, "modules", name)) as source:
+            code = source.read().split('RETURN = r"""', 1)[-1].split('"""', 1)[-1]
+        assert not re.findall(r"api\.name\b|api_name\b|[=!]= *[\"'](responses|assistants)[\"']", code), name
