@@ -798,6 +798,16 @@ class ResponsesAPI(APIBase):
             if len(messages) > 20:
                 raise ValidationError("messages: at most 20 first messages are allowed on the Responses API, got {0}".format(len(messages)))
             body["items"] = [message_item(m, "messages[{0}]".format(i)) for i, m in enumerate(messages)]
+            # Items carry no marker: the journal goes in with them, each message pending with no watermark, so
+            # the message module finds it by role and content among the items (and settles the entry), as an
+            # Assistants thread's first messages carry their marker.
+            markers = [(m.get("metadata") or {}).get(MESSAGE_MARKER) for m in messages]
+            if any(markers):
+                journal = Journal(metadata)
+                for marker in markers:
+                    if marker:
+                        journal.set(MESSAGE_KIND, marker, PENDING)
+                body["metadata"] = journal.metadata()
         return body
 
     # -- plumbing -------------------------------------------------------------------------

@@ -269,6 +269,8 @@ def test_thread_creates_reads_updates_and_deletes_a_conversation(fake_api, serve
     assert created["changed"] is True and created["api"] == "responses" and conv.startswith("conv_")
     assert sent == ["POST /conversations"]
     assert [i["content"] for i in server.items[conv]] == [[{"type": "input_text", "text": "Hello"}]]
+    # The first message's journal entry (the message module recognises it by it): the user never sees it.
+    journal = server.conversations[conv]["metadata"][JOURNAL_KEYS[0]]
 
     read, sent = task(fake_api, thread_info.main, {"thread_id": conv})
     assert read["exists"] is True and read["thread"]["metadata"] == {"ticket": "INC-1"} and sent == ["GET /conversations/" + conv]
@@ -277,7 +279,7 @@ def test_thread_creates_reads_updates_and_deletes_a_conversation(fake_api, serve
     assert same["changed"] is False and sent == ["GET /conversations/" + conv]
 
     updated, sent = task(fake_api, thread.main, {"thread_id": conv, "metadata": {"ticket": "INC-2"}})
-    assert updated["changed"] is True and server.conversations[conv]["metadata"] == {"ticket": "INC-2"}
+    assert updated["changed"] is True and server.conversations[conv]["metadata"] == {"ticket": "INC-2", JOURNAL_KEYS[0]: journal}
     assert sent == ["GET /conversations/" + conv, "POST /conversations/" + conv]
 
     deleted, sent = task(fake_api, thread.main, {"thread_id": conv, "state": "absent"})
@@ -297,6 +299,26 @@ def test_thread_metadata_update_keeps_the_journal_and_hides_it(fake_api, server)
 
 
 # -- message = message item ----------------------------------------------------------------------
+
+
+def test_a_first_message_of_the_thread_counts_as_there_for_the_message_module(fake_api, server):
+    """As on the Assistants API, where a thread's first messages carry the message marker."""
+    first = [{"content": "Which buckets are public?"}, {"role": "assistant", "content": "Let me check."}]
+    conv = task(fake_api, thread.main, {"messages": first})[0]["thread"]["id"]
+    assert [i["role"] for i in server.items[conv]] == ["user", "assistant"]
+    for args in ({"content": "Which buckets are public?"}, {"role": "assistant", "content": "Let me check."}):
+        found, sent = task(fake_api, message.main, dict(args, thread_id=conv))
+        assert found["changed"] is False and found["message"]["role"] == args.get("role", "user")
+        assert creates(sent) == []
+        again, sent = task(fake_api, message.main, dict(args, thread_id=conv))
+        assert again["changed"] is False and again["message"]["id"] == found["message"]["id"] and len(sent) == 2
+    assert len(server.items[conv]) == 2
+    other, _sent = task(fake_api, message.main, {"thread_id": conv, "content": "Which buckets are public?", "key": "2"})
+    assert other["changed"] is True and len(server.items[conv]) == 3
+    removed, _sent = task(fake_api, message.main, {"thread_id": conv, "content": "Let me check.", "role": "assistant",
+                                                   "state": "absent"})
+    assert removed["changed"] is True and [i["role"] for i in server.items[conv]] == ["user", "user"]
+
 
 
 def test_a_message_is_added_once_however_often_the_task_runs(fake_api, server):
