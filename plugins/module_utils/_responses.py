@@ -308,22 +308,24 @@ def _input_part(part, where):
 def message_item(message, where="message"):
     """A message body of the Assistants shape (``role``, ``content``, ``attachments``, ``metadata``) -> a message item.
 
-    Items carry no metadata and no attachments: both are refused, naming the option.
+    Items carry no metadata and no attachments: both are refused, naming the option: ``where`` is the
+    option the message is (``messages[0]``), empty for the message module's own top-level options.
     """
+    prefix = where + "." if where else ""
     if message.get("attachments"):
         raise ValidationError(
-            "{0}.attachments: the Responses API has no message attachments; put the files in a vector store and name it "
-            "in the run's tools[].file_search.vector_store_ids".format(where))
+            "{0}attachments: the Responses API has no message attachments; put the files in a vector store and name it "
+            "in the run's tools[].file_search.vector_store_ids".format(prefix))
     extra = sorted(k for k in (message.get("metadata") or {}) if k not in (MESSAGE_MARKER, RUN_MARKER))
     if extra:
-        raise ValidationError("{0}.metadata: conversation items carry no metadata on the Responses API (got {1})".format(
-            where, ", ".join(extra)))
+        raise ValidationError("{0}metadata: conversation items carry no metadata on the Responses API (got {1})".format(
+            prefix, ", ".join(extra)))
     content = message["content"]
     parts = [{"type": "text", "text": content}] if isinstance(content, str) else content
-    converted = [_input_part(part, "{0}.content[{1}]".format(where, index)) for index, part in enumerate(parts)]
+    converted = [_input_part(part, "{0}content[{1}]".format(prefix, index)) for index, part in enumerate(parts)]
     if message.get("role", "user") == "assistant":
         if any(p["type"] != "input_text" for p in converted):
-            raise ValidationError("{0}.content: an assistant message can only hold text on the Responses API".format(where))
+            raise ValidationError("{0}content: an assistant message can only hold text on the Responses API".format(prefix))
         return {"type": "message", "role": "assistant", "content": "\n".join(p["text"] for p in converted)}
     return {"type": "message", "role": message.get("role", "user"), "content": converted}
 

@@ -226,7 +226,8 @@ class MessageModule(ResourceModule):
     def validate_for(self, api):
         """On the Responses API the message must fit a message item (no attachments, no metadata of its own)."""
         if self.body is not None:
-            api.message_body(self.body)
+            # The message's options are the module's top-level ones (metadata, attachments, content).
+            api.message_body(self.body, where="")
 
     def find(self, missing_thread_ok=False):
         """The messages this task's marker is on, newest first."""

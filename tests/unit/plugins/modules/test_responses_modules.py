@@ -560,6 +560,17 @@ def test_input_the_assistants_api_cannot_take_is_refused_before_any_request(fake
         assert word in result["msg"]
 
 
+@pytest.mark.parametrize("args, start", [
+    ({"attachments": [{"file_id": "file_1", "tools": [{"type": "file_search"}]}]}, "attachments: the Responses API"),
+    ({"metadata": {"k": "v"}}, "metadata: conversation items carry no metadata"),
+    ({"role": "assistant", "content": [{"type": "image_url", "image_url": {"url": "https://x.test/a.png"}}]},
+     "content: an assistant message can only hold text"),
+])
+def test_the_message_module_names_its_own_top_level_option(fake_api, server, args, start):
+    result, sent = task(fake_api, message.main, dict({"thread_id": "conv_1", "content": "hi"}, **args), fails=True)
+    assert sent == [] and result["msg"].startswith(start)
+
+
 def test_max_tokens_of_100_is_fine_on_the_responses_api(fake_api, server):
     conv = _conversation_with(fake_api, "Hello")
     result, _sent = task(fake_api, run.main, {"thread_id": conv, "model": "gpt-4o", "max_tokens": 100})
