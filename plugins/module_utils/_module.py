@@ -149,6 +149,9 @@ class OpenAIModule:
             return
         p = self.params
         ids = dict((name, p.get(name)) for name in ID_OPTIONS if isinstance(p.get(name), str))
+        if p["api"] in API_NAMES:
+            # Named by the task: reported even when an ID of the other API is refused.
+            self.result["api"] = p["api"]
         decided = choose_api(p["api"], p["base_url"], ids, lambda: None)
         candidates = [decided] if decided else list(API_NAMES)
         refused = {}

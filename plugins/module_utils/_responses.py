@@ -130,6 +130,13 @@ def choose_api(option, base_url, ids, probe):
     ``ValidationError`` when the IDs name both APIs.
     """
     if option in API_NAMES:
+        for name in sorted(ids or {}):
+            kind = api_of_id(ids[name])
+            if kind is not None and kind != option:
+                # Sent anyway, it would only come back as a 404: say what is wrong before any request.
+                raise ValidationError(
+                    "{0}: {1!r} is an ID of the {2} API, but api (or AIOPS_OPENAI_API) is {3}; give an ID of the {4} API, "
+                    "or set api to {5} or auto".format(name, ids[name], kind.capitalize(), option, option.capitalize(), kind))
         return option
     if option not in (None, "auto"):
         raise ValidationError("api: must be assistants, responses or auto, got {0!r}".format(option))

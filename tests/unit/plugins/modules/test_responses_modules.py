@@ -455,6 +455,19 @@ def test_auto_an_id_decides_without_a_probe(fake_api, server):
     assert len(fake_api.calls) == 3
 
 
+@pytest.mark.parametrize("api, main, args, start", [
+    ("responses", thread_info.main, {"thread_id": "thread_abc"}, "thread_id: 'thread_abc' is an ID of the Assistants API"),
+    ("responses", run.main, {"run_id": "thread_1:run_1"}, "run_id: 'thread_1:run_1' is an ID of the Assistants API"),
+    ("responses", run.main, {"thread_id": "conv_1", "assistant_id": "asst_1"}, "assistant_id: 'asst_1' is an ID of the Assistants"),
+    ("assistants", message.main, {"thread_id": "conv_1", "content": "hi"}, "thread_id: 'conv_1' is an ID of the Responses API"),
+    ("assistants", run_info.main, {"run_id": "resp_1"}, "run_id: 'resp_1' is an ID of the Responses API"),
+])
+def test_an_id_of_the_other_api_is_refused_before_any_request(fake_api, server, api, main, args, start):
+    result, sent = task(fake_api, main, args, api=api, fails=True)
+    assert sent == [] and result["msg"].startswith(start)
+    assert "but api (or AIOPS_OPENAI_API) is {0}".format(api) in result["msg"] and "or auto" in result["msg"]
+
+
 def test_auto_ids_of_both_apis_fail_before_any_request(fake_api, server):
     result, sent = task(fake_api, run.main, {"thread_id": "conv_1", "run_id": "run_1"}, api="auto", fails=True)
     assert sent == [] and "run_id is an Assistants API ID but thread_id is a Responses API ID" in result["msg"]
