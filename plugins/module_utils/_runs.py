@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.aiops.openai.plugins.module_utils._create import create_once
-from ansible_collections.aiops.openai.plugins.module_utils._errors import ValidationError
+from ansible_collections.aiops.openai.plugins.module_utils._errors import APIError, ValidationError
 from ansible_collections.aiops.openai.plugins.module_utils._markers import RUN_MARKER, digest
 from ansible_collections.aiops.openai.plugins.module_utils._specs import (
     check_id,
@@ -183,6 +183,13 @@ def submit_tool_outputs(api, run, outputs, wait, stream, deadline):
         return api.run_submit_tool_outputs(run, outputs, wait, stream and first, deadline)
 
     def find():
+        if not run.get("id"):
+            # A run read from a conversation's items (its own create answer was lost) has no id to read it by:
+            # never GET a null id, and never send the outputs again on a guess.
+            raise APIError(
+                "the answer to the tool outputs for the {0} in {1} was lost, and that {0} has no id to look it up by (the "
+                "answer to its own create was lost too), so the module did not send them again; run the task again to pick "
+                "up what the server did".format(api.run_noun, run.get("thread_id")))
         latest = api.run_get(run["thread_id"], run["id"], deadline=deadline)
         if latest["status"] == "requires_action" and api.tool_calls(latest) == calls:
             return None

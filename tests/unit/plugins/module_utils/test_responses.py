@@ -455,6 +455,41 @@ def test_a_lost_tool_output_response_is_not_sent_again_by_the_submit_flow(api, s
     assert session.paths.count("POST /responses") == 1
 
 
+class LostFollowUpAPI:
+    """An API whose answer to tool outputs is always lost, recording what the submit flow reads and sends."""
+
+    run_noun = "response"
+
+    def __init__(self, pause):
+        self.client = type("Client", (), {"pause": staticmethod(pause)})()
+        self.sent = 0
+        self.read = []
+
+    def tool_calls(self, run):
+        return R.required_tool_calls(run)
+
+    def run_submit_tool_outputs(self, run, outputs, wait, stream, deadline=None):
+        self.sent += 1
+        raise ResponseLostError("the connection dropped (the server may have created the object)")
+
+    def run_get(self, thread_id, run_id, deadline=None):
+        self.read.append(run_id)
+        raise APIError("Response with id '{0}' not found.".format(run_id), status=404)
+
+
+def test_a_lost_answer_to_tool_outputs_of_a_run_without_an_id_never_reads_a_null_id(clock):
+    """A function-call response read from the items (its create answer was lost) has no id: nothing to GET, nothing sent twice."""
+    run = R.run_from_items(CONV, [CALL], status="completed")
+    assert run["id"] is None and run["status"] == "requires_action"
+    api = LostFollowUpAPI(lambda attempt: attempt < 3)
+    with pytest.raises(APIError) as failure:
+        submit_tool_outputs(api, run, [{"tool_call_id": "call_1", "output": "21 C"}], True, True, clock() + 30)
+    assert api.read == [] and api.sent == 1
+    assert not isinstance(failure.value, ResponseLostError)
+    assert str(failure.value).startswith("the answer to the tool outputs for the response in conv_1 was lost")
+    assert "did not send them again" in str(failure.value) and "None" not in str(failure.value)
+
+
 def test_the_create_flow_of_the_run_module_sends_once_after_a_loss(api, session, clock):
     output = dict(CALL, id="fc_2", call_id="call_2")
     script_view(session)
