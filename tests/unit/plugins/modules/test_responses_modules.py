@@ -320,7 +320,6 @@ def test_a_first_message_of_the_thread_counts_as_there_for_the_message_module(fa
     assert removed["changed"] is True and [i["role"] for i in server.items[conv]] == ["user", "user"]
 
 
-
 def test_a_message_is_added_once_however_often_the_task_runs(fake_api, server):
     conv = task(fake_api, thread.main, {})[0]["thread"]["id"]
     first, sent = task(fake_api, message.main, {"thread_id": conv, "content": "Which buckets are public?"})
