@@ -130,7 +130,8 @@ def choose_api(option, base_url, ids, probe):
     ``ValidationError`` when the IDs name both APIs.
     """
     if option in API_NAMES:
-        for name in sorted(ids or {}):
+        # (An assistant_id on the Responses API is left to the refusal that says where an assistant's definition goes.)
+        for name in sorted(n for n in ids or {} if n != "assistant_id"):
             kind = api_of_id(ids[name])
             if kind is not None and kind != option:
                 # Sent anyway, it would only come back as a 404: say what is wrong before any request.

@@ -457,7 +457,6 @@ def test_auto_an_id_decides_without_a_probe(fake_api, server):
 @pytest.mark.parametrize("api, main, args, start", [
     ("responses", thread_info.main, {"thread_id": "thread_abc"}, "thread_id: 'thread_abc' is an ID of the Assistants API"),
     ("responses", run.main, {"run_id": "thread_1:run_1"}, "run_id: 'thread_1:run_1' is an ID of the Assistants API"),
-    ("responses", run.main, {"thread_id": "conv_1", "assistant_id": "asst_1"}, "assistant_id: 'asst_1' is an ID of the Assistants"),
     ("assistants", message.main, {"thread_id": "conv_1", "content": "hi"}, "thread_id: 'conv_1' is an ID of the Responses API"),
     ("assistants", run_info.main, {"run_id": "resp_1"}, "run_id: 'resp_1' is an ID of the Responses API"),
 ])
@@ -465,6 +464,11 @@ def test_an_id_of_the_other_api_is_refused_before_any_request(fake_api, server, 
     result, sent = task(fake_api, main, args, api=api, fails=True)
     assert sent == [] and result["msg"].startswith(start)
     assert "but api (or AIOPS_OPENAI_API) is {0}".format(api) in result["msg"] and "or auto" in result["msg"]
+
+
+def test_an_assistant_id_on_the_responses_api_says_where_the_definition_goes(fake_api, server):
+    result, sent = task(fake_api, run.main, {"thread_id": "conv_1", "assistant_id": "asst_1"}, fails=True)
+    assert sent == [] and result["msg"].startswith("assistant_id: the Responses API has no assistants")
 
 
 def test_auto_ids_of_both_apis_fail_before_any_request(fake_api, server):
