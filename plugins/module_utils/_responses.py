@@ -1172,7 +1172,8 @@ class ResponsesAPI(APIBase):
             return self.run_wait(progress, deadline) if wait else progress
         except ResponseLostError as exc:
             if progress.response_id is not None:
-                raise
+                # The server named the response before the answer broke off: follow that one, never send again.
+                return self.run_wait(progress, deadline) if wait else progress
             return self.run_wait({"id": None, "thread_id": thread_id, "status": "in_progress", "watermark": watermark or None,
                                   "id_lost": True, "cause": exc.message}, deadline)
         except APIError:

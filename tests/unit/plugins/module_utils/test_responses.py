@@ -455,6 +455,29 @@ def test_a_lost_tool_output_response_is_not_sent_again_by_the_submit_flow(api, s
     assert session.paths.count("POST /responses") == 1
 
 
+def test_an_answer_lost_after_the_response_was_named_follows_that_response_and_never_sends_again(api, session, clock):
+    """The stream named the tool-output response, then its answer was lost: that response is polled, the outputs not resent."""
+    script_view(session, entries=[run_entry("resp_1")], items=(CALL, USER))
+    session.add(json_response(response(output=[CALL])), metadata_echo, metadata_echo,
+                json_response(response("in_progress", rid="resp_2")), json_response(response(rid="resp_2", output=[ANSWER])))
+    opened = []
+
+    def stream(path, body=None, deadline=None, method="POST", params=None):
+        opened.append((method, path))
+        yield "response.created", {"type": "response.created", "sequence_number": 0, "response": response("queued", rid="resp_2")}
+        raise ResponseLostError("POST /responses failed: the connection dropped", method="POST", path="/responses")
+
+    api.client.stream = stream
+    api.thread_view(CONV)
+    ours, _active = api.run_find(CONV, MARKER)
+    progress = submit_tool_outputs(api, ours, [{"tool_call_id": "call_1", "output": "21 C"}], True, True, clock() + 30)
+
+    assert opened == [("POST", "/responses")]
+    assert progress.run["id"] == "resp_2" and progress.status == "completed"
+    assert session.paths[-2:] == ["GET /responses/resp_2"] * 2
+    assert journal_of(session.calls[4]) == {R.Journal.name(R.RUN_KIND, MARKER): "resp_2"}
+
+
 class LostFollowUpAPI:
     """An API whose answer to tool outputs is always lost, recording what the submit flow reads and sends."""
 
