@@ -5,6 +5,7 @@ Makefile exports them (``make bench`` / ``make bench-smoke``).
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -19,6 +20,8 @@ def parse_args(argv):
     parser.add_argument("--workdir", default=None, help="raw results, inventories and logs (default .tmp/bench or .tmp/bench-smoke)")
     parser.add_argument("--markdown", default=None, help="report to write (default docs/performance.md; smoke: in the workdir)")
     parser.add_argument("--chart", default=None, help="chart to write (default docs/performance.png; smoke: in the workdir)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: write the report again from the workdir's results.json (after a change to the report's text)")
     return parser.parse_args(argv)
 
 
@@ -29,7 +32,11 @@ def main(argv=None):
     default_dir = workdir if args.smoke else os.path.join(ROOT, "docs")
     markdown = args.markdown or os.path.join(default_dir, "performance.md")
     chart = args.chart or os.path.join(default_dir, "performance.png")
-    results = run_suite(config, workdir)
+    if args.report_only:
+        with open(os.path.join(workdir, "results.json"), encoding="utf-8") as handle:
+            results = json.load(handle)
+    else:
+        results = run_suite(config, workdir)
     checks = check_targets(results)
     command = "make bench" if not args.smoke else "python -m bench --smoke"
     report.write(results, checks, markdown, chart, command)

@@ -77,6 +77,17 @@ def test_uri_loops_run_a_few_at_a_time():
     assert offsets[scenarios.URI_PARALLEL] == pytest.approx(1.0 + scenarios.URI_EXTRA)
 
 
+def test_playbook_batches_stay_small_and_have_names_of_their_own():
+    """Each latency batch of the full run is named once (the report lists loads by name) and no playbook gets every host."""
+    batches = suite.FULL["latency"]
+    names = [suite._batch_name(entries, batches) for entries in batches]
+    assert len(set(names)) == len(names)
+    assert "latency run + run_pipelined (20 s)" in names and "latency run_poll" in names
+    for entries in batches:
+        if entries[0][0] in suite.STREAM_CLIENTS:
+            assert sum(count for _client, plan in entries for _duration, count, _hint in plan) <= 60
+
+
 def test_requests_are_attributed_to_tasks_by_time_window():
     class Result:
         events = [
