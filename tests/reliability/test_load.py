@@ -184,7 +184,9 @@ def test_two_hundred_sequential_tasks_leak_nothing(lemu, ansible, tmp_path):
         assert snapshot["sockets_to_emulator"] == 0, (name, snapshot)
         assert snapshot["emulator_open_connections"] == 0, (name, snapshot)
     assert snapshots["last"]["controller_threads"] <= snapshots["first"]["controller_threads"]
-    assert snapshots["last"]["controller_fds"] <= snapshots["first"]["controller_fds"]
+    # The controller's own descriptors move by a few with what Ansible has in flight at the checkpoint (CI saw 10, then
+    # 12); a leak per task or per run would add one for each of the 180 tasks (45 runs) between the two snapshots.
+    assert snapshots["last"]["controller_fds"] - snapshots["first"]["controller_fds"] < (SEQUENTIAL_TASKS - 20) // 4
     assert stats["open_connections"] == 0
     # Every task that talks to the API made at least one connection, and every one was closed.
     assert stats["total_connections"] - connections_before >= SEQUENTIAL_TASKS
