@@ -114,12 +114,17 @@ def plan(count, seed):
         targets = rng.sample(TARGETS[(flow, strategy)], rng.choice([1, 1, 2]))
         timing = {}
         faults = [dict(_fault(rng, target, strategy, timing, targets), target=target) for target in targets]
-        trials.append({
-            "index": index, "flow": flow, "wait_strategy": strategy, "faults": faults,
-            "request_timeout": timing.get("request_timeout", 10), "start_delay": round(rng.uniform(0, 0.2), 3),
-            "text": "Trial {0} {1}".format(index, rng.randrange(10 ** 6)),
-        })
+        trials.append(_trial(rng, index, flow, strategy, faults, timing))
     return trials
+
+
+def _trial(rng, index, flow, strategy, faults, timing, **extra):
+    """A trial spec around its drawn ``faults``: the read timeout they need, a start delay and a text of its own."""
+    return dict({
+        "index": index, "flow": flow, "wait_strategy": strategy, "faults": faults,
+        "request_timeout": timing.get("request_timeout", 10), "start_delay": round(rng.uniform(0, 0.2), 3),
+        "text": "Trial {0} {1}".format(index, rng.randrange(10 ** 6)),
+    }, **extra)
 
 
 # -- the Responses API --------------------------------------------------------------------------
@@ -161,11 +166,7 @@ def plan_responses(count, seed):
         targets = rng.sample(R_TARGETS[strategy], rng.choice([1, 1, 2]))
         timing = {}
         faults = [dict(_r_fault(rng, target, strategy, timing), target=target) for target in targets]
-        trials.append({
-            "index": index, "flow": flow, "wait_strategy": strategy, "faults": faults, "api": "responses",
-            "request_timeout": timing.get("request_timeout", 10), "start_delay": round(rng.uniform(0, 0.2), 3),
-            "text": "Trial {0} {1}".format(index, rng.randrange(10 ** 6)),
-        })
+        trials.append(_trial(rng, index, flow, strategy, faults, timing, api="responses"))
     return trials
 
 
